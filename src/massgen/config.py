@@ -1,0 +1,86 @@
+"""Load and validate a study configuration against ``workflow/schemas/config.schema.yaml``.
+
+Validation fills in the schema's defaults, so downstream code can index every key.
+Errors are raised as :class:`~massgen.errors.ConfigError` naming the key path
+(for example ``events.qcd`` or ``masses[2]``).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from massgen.errors import ConfigError
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+MASS_GRID = tuple(range(150, 601, 50))
+
+
+def _key_path(path: Any) -> str:
+    """Render a jsonschema error path as ``a.b[2]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def _fill_defaults(instance: dict, schema: dict) -> None:
+    """Insert the schema's ``default`` values for missing keys, recursively."""
+    for key, sub in schema.get("properties", {}).items():
+        if key not in instance and "default" in sub:
+            instance[key] = copy.deepcopy(sub["default"])
+        if isinstance(instance.get(key), dict) and sub.get("type") == "object":
+            _fill_defaults(instance[key], sub)
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    """One line naming the key and what is wrong with it."""
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        where = _key_path(error.absolute_path)
+        prefix = "" if where == "<top level>" else where + "."
+        return f"unknown key {', '.join(prefix + k for k in extra)!s}: {error.message}"
+    if error.validator == "enum" and list(error.absolute_path)[:1] == ["masses"]:
+        return (
+            f"{_key_path(error.absolute_path)}: mass {error.instance!r} GeV is not on the grid "
+            f"{list(MASS_GRID)}"
+        )
+    return f"{_key_path(error.absolute_path)}: {error.message}"
+
+
+def load_schema(path: Path | str = SCHEMA_PATH) -> dict:
+    """Read the JSON schema (YAML) of a study configuration."""
+    return yaml.safe_load(Path(path).read_text())
+
+
+def validate_config(config: dict, schema_path: Path | str = SCHEMA_PATH) -> dict:
+    """Validate ``config`` in place, fill in defaults and check cross-key rules.
+
+    Returns the same dictionary. Raises ConfigError naming the first bad key.
+    """
+    schema = load_schema(schema_path)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise ConfigError("invalid configuration: " + "; ".join(_describe(e) for e in errors))
+    _fill_defaults(config, schema)
+    split = config["split"]
+    total = split["train"] + split["val"] + split["test"]
+    if abs(total - 1.0) > 1e-9:
+        raise ConfigError(f"split: train + val + test must be 1, got {total:g}")
+    return config
+
+
+def load_config(path: Path | str, schema_path: Path | str = SCHEMA_PATH) -> dict:
+    """Read a YAML study configuration and validate it."""
+    try:
+        config = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file {path} not found") from exc
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: a configuration must be a mapping of keys")
+    return validate_config(config, schema_path)

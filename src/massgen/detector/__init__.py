@@ -1,0 +1,1 @@
+"""Detector simulation: the built-in CMS-like parametric detector (Delphes-CMS numbers)."""

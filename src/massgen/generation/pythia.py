@@ -1,0 +1,277 @@
+"""Generate one chunk of events with Pythia 8: signal Z(nu nu) Z'(q q) or QCD Z(nu nu) + jet.
+
+Hadron level at the configured sqrt(s), with MPI and ISR/FSR on (Pythia's defaults).
+The parton-level missing-ET cut is the 2->2 ``pTHatMin`` (Z pT = MET before the
+shower); the |eta| < 2 cut on the Z' (signal) or the recoiling parton (QCD) is applied
+to the hard-process record, and both counts go to the metadata. Events are pulled with
+Pythia's vectorised ``nextBatch``, and final-state particles are written as parquet.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import awkward as ak
+import numpy as np
+import pyhepmc
+import pythia8mc
+
+import massgen
+from massgen.files import atomic_path, read_parquet, write_json, write_parquet
+from massgen.generation.zprime import Z_ID, ZPRIME_ID, ZPRIME_QUARKS, FFbarToZZprime, zprime_width
+from massgen.seeding import derive_seed
+
+log = logging.getLogger(__name__)
+
+MB_TO_FB = 1e12
+BATCH = 250  # events per nextBatch call, between progress reports
+QUIET = ["Print:quiet = on", "Next:numberCount = 0"]
+NEUTRINO_Z = ["23:onMode = off", "23:onIfAny = 12 14 16"]
+
+
+def sample_mass(sample: str) -> int | None:
+    """Z' mass in GeV of a sample name ``zp<mass>``, or None for ``qcd``."""
+    if sample == "qcd":
+        return None
+    if sample.startswith("zp") and sample[2:].isdigit():
+        return int(sample[2:])
+    raise ValueError(f"unknown sample {sample!r}: expected 'qcd' or 'zp<mass>'")
+
+
+def sample_names(masses: list[int]) -> list[str]:
+    """All samples of a study: one per Z' mass, then the QCD pool."""
+    return [f"zp{m}" for m in masses] + ["qcd"]
+
+
+def zprime_settings(mass: float, coupling: float, decay_quarks: list[int]) -> list[str]:
+    """Pythia settings for a vector Z' of ``mass`` GeV coupling to u, d, s, c, b only.
+
+    The width is forced to :func:`zprime_width`; Pythia's Z' couplings are set to pure
+    vector couplings to the five light quarks so that its branching ratios agree.
+    """
+    quark = {1: "d", 2: "u", 3: "s", 4: "c", 5: "b"}
+    lines = [
+        f"{ZPRIME_ID}:m0 = {mass}",
+        f"{ZPRIME_ID}:mWidth = {zprime_width(mass, coupling)}",
+        f"{ZPRIME_ID}:doForceWidth = on",
+        f"{ZPRIME_ID}:mMin = {0.5 * mass}",
+        f"{ZPRIME_ID}:mMax = {1.5 * mass}",
+        "Zprime:universality = off",
+        "Zprime:coup2WW = 0",
+    ]
+    lines += [f"Zprime:v{quark[q]} = 1" for q in ZPRIME_QUARKS]
+    lines += [f"Zprime:a{quark[q]} = 0" for q in ZPRIME_QUARKS]
+    lines += ["Zprime:vt = 0", "Zprime:at = 0"]
+    for lepton in ("e", "nue", "mu", "numu", "tau", "nutau"):
+        lines += [f"Zprime:v{lepton} = 0", f"Zprime:a{lepton} = 0"]
+    lines += [
+        f"{ZPRIME_ID}:onMode = off",
+        f"{ZPRIME_ID}:onIfAny = {' '.join(map(str, decay_quarks))}",
+    ]
+    return lines
+
+
+def sample_settings(config: dict, sample: str) -> list[str]:
+    """All Pythia readString lines of ``sample`` except the seed."""
+    mass = sample_mass(sample)
+    gen = config["generation"]
+    lines = [
+        f"Beams:eCM = {config['sqrt_s']}",
+        f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
+    ]
+    lines += QUIET + NEUTRINO_Z
+    if mass is None:
+        lines += [
+            "WeakBosonAndParton:qqbar2gmZg = on",
+            "WeakBosonAndParton:qg2gmZq = on",
+            "WeakZ0:gmZmode = 2",
+        ]
+    else:
+        lines += zprime_settings(mass, gen["zprime_coupling"], gen["zprime_decay_quarks"])
+    return lines + list(gen["pythia_settings"])
+
+
+@dataclass
+class Generator:
+    """A Pythia instance with the Python objects it calls back into kept alive."""
+
+    pythia: pythia8mc.Pythia
+    keep: list = field(default_factory=list)
+
+
+def make_generator(
+    settings: list[str], seed: int, user_process: str | None = None, coupling: float = 0.25
+) -> Generator:
+    """Initialise Pythia with ``settings`` and ``Random:seed = seed``.
+
+    ``user_process`` is None (built-in processes only), ``"zzprime"`` (our f fbar -> Z Z')
+    or ``"zzprime-as-zz"`` (the same class with the Z' given the Z's couplings).
+    """
+    pythia = pythia8mc.Pythia("", False)
+    for line in [*settings, "Random:setSeed = on", f"Random:seed = {seed}"]:
+        if not pythia.readString(line):
+            raise ValueError(f"Pythia rejected the setting {line!r}")
+    gen = Generator(pythia)
+    if user_process is not None:
+        sigma = FFbarToZZprime(
+            coupling,
+            sin2w=pythia.settings.parm("StandardModel:sin2thetaW"),
+            sin2w_bar=pythia.settings.parm("StandardModel:sin2thetaWbar"),
+            particle_data=pythia.particleData,
+            zprime_like_z=user_process == "zzprime-as-zz",
+        )
+        pythia.setSigmaPtr(sigma)
+        gen.keep.append(sigma)
+    if not pythia.init():
+        raise RuntimeError("Pythia initialisation failed; see the log for Pythia's messages")
+    return gen
+
+
+def _charges(pythia: pythia8mc.Pythia, pid: np.ndarray) -> np.ndarray:
+    """Electric charge (units of e) of each PDG id, looked up once per distinct id."""
+    ids, inverse = np.unique(pid, return_inverse=True)
+    table = np.array([pythia.particleData.charge(int(i)) for i in ids], dtype=np.float32)
+    return table[inverse]
+
+
+def _pseudorapidity(px: ak.Array, py: ak.Array, pz: ak.Array) -> ak.Array:
+    pt = np.hypot(px, py)
+    return np.arcsinh(pz / np.maximum(pt, 1e-12))
+
+
+def hard_parton_eta(prt: ak.Array) -> np.ndarray:
+    """|eta| of the Z' (signal) or of the parton recoiling against the Z (QCD).
+
+    The outgoing partons of Pythia's 2->2 hard process sit at entries 5 and 6 of the
+    event record.
+    """
+    hard = prt[:, 5:7]
+    ident = np.abs(hard.id)
+    pick = ak.where(ak.any(ident == ZPRIME_ID, axis=1), ident == ZPRIME_ID, ident != Z_ID)
+    chosen = hard[pick][:, 0]
+    return np.abs(ak.to_numpy(_pseudorapidity(chosen.p.px, chosen.p.py, chosen.p.pz)))
+
+
+def final_state(pythia: pythia8mc.Pythia, prt: ak.Array) -> ak.Array:
+    """Final-state particles (px, py, pz, E in GeV; pid; charge) per event."""
+    fs = prt[prt.status > 0]
+    counts = ak.num(fs)
+    pid = ak.to_numpy(ak.flatten(fs.id))
+    flat = {
+        "px": ak.flatten(fs.p.px),
+        "py": ak.flatten(fs.p.py),
+        "pz": ak.flatten(fs.p.pz),
+        "e": ak.flatten(fs.p.e),
+        "pid": pid,
+        "charge": _charges(pythia, pid),
+    }
+    return ak.unflatten(ak.zip(flat, depth_limit=1), counts)
+
+
+def export_hepmc(events_path: Path | str, hepmc_path: Path | str, sqrt_s: float) -> None:
+    """Convert a chunk's events parquet into HepMC3 (see :func:`write_hepmc`)."""
+    write_hepmc(read_parquet(events_path), sqrt_s / 2.0, Path(hepmc_path))
+
+
+def write_hepmc(events: ak.Array, beams_pz: float, path: Path) -> None:
+    """Write final-state particles as HepMC3 (Asciiv3): beams -> one vertex -> particles.
+
+    The pruned record that Delphes needs; particles are listed parents first.
+    """
+    with atomic_path(path) as tmp, pyhepmc.open(tmp, "w") as out:
+        for number, ev in enumerate(events):
+            p = ev.particles
+            n = len(p)
+            beam = np.array([beams_pz, -beams_pz])
+            px = np.concatenate([[0.0, 0.0], ak.to_numpy(p.px)])
+            py = np.concatenate([[0.0, 0.0], ak.to_numpy(p.py)])
+            pz = np.concatenate([beam, ak.to_numpy(p.pz)])
+            en = np.concatenate([np.abs(beam), ak.to_numpy(p.e)])
+            mass = np.sqrt(np.maximum(en**2 - px**2 - py**2 - pz**2, 0.0))
+            pid = np.concatenate([[2212, 2212], ak.to_numpy(p.pid)]).astype(np.int32)
+            status = np.concatenate([[4, 4], np.ones(n)]).astype(np.int32)
+            parents = np.zeros((n + 2, 2), dtype=np.int32)
+            parents[2:] = (1, 2)
+            gen_event = pyhepmc.GenEvent(pyhepmc.Units.GEV, pyhepmc.Units.MM)
+            gen_event.from_hepevt(number, px, py, pz, en, mass, pid, status, parents)
+            gen_event.event_number = int(ev.event_id)
+            out.write(gen_event)
+
+
+def generate_chunk(
+    config: dict,
+    sample: str,
+    chunk: int,
+    events_out: Path | str,
+    metadata_out: Path | str,
+) -> dict:
+    """Generate chunk ``chunk`` of ``sample`` and write events and metadata.
+
+    The seed is derived from (base seed, study, sample, chunk), so a chunk's content does
+    not depend on which job or how many jobs run. Event ids are ``chunk * chunk_size + i``.
+    Returns the metadata dictionary.
+    """
+    chunk_size = config["events"]["chunk_size"]
+    total = config["events"]["qcd" if sample == "qcd" else "signal"]
+    n_events = min(chunk_size, total - chunk * chunk_size)
+    if n_events <= 0:
+        raise ValueError(f"chunk {chunk} of {sample} is beyond the {total} requested events")
+    seed = derive_seed(config["seed"], config["study"], sample, chunk)
+    settings = sample_settings(config, sample)
+    user = None if sample == "qcd" else "zzprime"
+    gen = make_generator(settings, seed, user, config["generation"]["zprime_coupling"])
+
+    start = time.perf_counter()
+    parts, etas = [], []
+    while (done := sum(len(e) for e in etas)) < n_events:
+        batch = gen.pythia.nextBatch(min(BATCH, n_events - done))
+        parts.append(final_state(gen.pythia, batch.prt))
+        etas.append(hard_parton_eta(batch.prt))
+        rate = (done + len(batch)) / (time.perf_counter() - start)
+        log.info(
+            "%s chunk %d: %d/%d events, %.0f events/s",
+            sample,
+            chunk,
+            done + len(batch),
+            n_events,
+            rate,
+        )
+    particles = ak.concatenate(parts)
+    eta = np.concatenate(etas)
+    event_id = chunk * chunk_size + np.arange(len(eta), dtype=np.int64)
+    keep = eta < config["cuts"]["parton_eta_max"]
+    events = ak.zip({"event_id": event_id[keep], "particles": particles[keep]}, depth_limit=1)
+
+    info = gen.pythia.infoPython()
+    pass_fraction = float(keep.mean())
+    metadata = {
+        "sample": sample,
+        "mass": sample_mass(sample),
+        "chunk": chunk,
+        "seed": seed,
+        "base_seed": config["seed"],
+        "study": config["study"],
+        "process": "f fbar -> Z0 Z' (user)" if user else "q qbar -> Z0 g, q g -> Z0 q",
+        "n_tried": int(info.nTried()),
+        "n_generated": len(eta),
+        "n_parton_cuts": int(keep.sum()),
+        "sigma_fb": info.sigmaGen() * MB_TO_FB,
+        "sigma_err_fb": info.sigmaErr() * MB_TO_FB,
+        "sigma_after_parton_cuts_fb": info.sigmaGen() * MB_TO_FB * pass_fraction,
+        "settings": settings,
+        "versions": {"pythia8mc": version("pythia8mc"), "massgen": massgen.__version__},
+    }
+    write_parquet(events, events_out)
+    write_json(metadata, metadata_out)
+    log.info(
+        "%s chunk %d done: sigma = %.4g +- %.2g fb",
+        sample,
+        chunk,
+        metadata["sigma_fb"],
+        metadata["sigma_err_fb"],
+    )
+    return metadata

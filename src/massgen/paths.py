@@ -1,0 +1,34 @@
+"""The results tree, spelled once: Snakemake rules, scripts and tests import these patterns.
+
+Patterns hold Snakemake wildcards in braces ({study}, {sample}, {chunk}, {mass}, {split}).
+"""
+
+from __future__ import annotations
+
+RESULTS = "results/{study}"
+
+EVENTS = RESULTS + "/events/{sample}/chunk{chunk}.parquet"
+EVENTS_META = RESULTS + "/events/{sample}/chunk{chunk}.json"
+EVENTS_HEPMC = RESULTS + "/events/{sample}/chunk{chunk}.hepmc3"
+RECO = RESULTS + "/reco/{sample}/chunk{chunk}.parquet"
+JETS = RESULTS + "/jets/{sample}/chunk{chunk}.parquet"
+SELECTED = RESULTS + "/jets/{sample}/selected.parquet"
+CUTFLOW = RESULTS + "/jets/{sample}/cutflow.json"
+CUTFLOW_TABLE = RESULTS + "/cutflow.md"
+INDEX = RESULTS + "/datasets/index/{mass}/{split}.parquet"
+
+
+def log(rule: str, wildcards: str) -> str:
+    """Log file of one job: results/{study}/logs/<rule>/<wildcards>.log."""
+    return f"{RESULTS}/logs/{rule}/{wildcards}.log"
+
+
+def benchmark(rule: str, wildcards: str) -> str:
+    """Snakemake benchmark file of one job: results/{study}/benchmarks/<rule>/<wildcards>.tsv."""
+    return f"{RESULTS}/benchmarks/{rule}/{wildcards}.tsv"
+
+
+def n_chunks(config: dict, sample: str) -> int:
+    """Number of generation chunks of a sample (the last one may be short)."""
+    total = config["events"]["qcd" if sample == "qcd" else "signal"]
+    return -(-total // config["events"]["chunk_size"])

@@ -1,0 +1,107 @@
+"""Event generation on real Pythia events: content, metadata, reproducibility, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import awkward as ak
+import numpy as np
+import pytest
+
+from massgen.errors import InputFileError
+from massgen.files import read_json, read_parquet
+from massgen.generation.hepmc import read_hepmc
+from massgen.generation.pythia import export_hepmc, generate_chunk, sample_mass
+
+from .conftest import small_config
+
+
+@pytest.mark.slow
+def test_chunk_content(generated):
+    events = read_parquet(generated["zp150"])
+    meta = read_json(generated["zp150"].with_suffix(".json"))
+    assert meta["n_generated"] == 1200
+    assert len(events) == meta["n_parton_cuts"] > 1150
+    assert meta["sigma_err_fb"] < 0.1 * meta["sigma_fb"]
+    assert meta["versions"]["pythia8mc"] == "8.317.2"
+    particles = events.particles
+    assert set(ak.fields(particles)) == {"px", "py", "pz", "e", "pid", "charge"}
+    # Final state only: no quarks, gluons, Z or Z'.
+    assert not np.isin(
+        np.abs(ak.to_numpy(ak.flatten(particles.pid))), [1, 2, 3, 4, 5, 21, 23, 32]
+    ).any()
+    # Each event carries the two beams' energy.
+    total = ak.to_numpy(ak.sum(particles.e, axis=1))
+    assert np.allclose(total, 13000.0, rtol=1e-6)
+    # MET (the neutrinos) above the parton-level cut for most events.
+    nu = particles[
+        (np.abs(particles.pid) == 12)
+        | (np.abs(particles.pid) == 14)
+        | (np.abs(particles.pid) == 16)
+    ]
+    met = np.hypot(ak.to_numpy(ak.sum(nu.px, axis=1)), ak.to_numpy(ak.sum(nu.py, axis=1)))
+    assert np.median(met) > 1200
+
+
+@pytest.mark.slow
+def test_qcd_cross_section_is_larger(generated):
+    qcd = read_json(generated["qcd"].with_suffix(".json"))
+    zp = read_json(generated["zp150"].with_suffix(".json"))
+    assert qcd["sigma_fb"] > 5 * zp["sigma_fb"]
+
+
+@pytest.mark.slow
+def test_same_seed_gives_identical_bytes(tmp_path):
+    config = small_config(signal=60, chunk_size=30)
+    for run in ("a", "b"):
+        generate_chunk(
+            config, "zp300", 1, tmp_path / run / "ev.parquet", tmp_path / run / "ev.json"
+        )
+    for name in ("ev.parquet", "ev.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    first = read_parquet(tmp_path / "a" / "ev.parquet")
+    assert ak.to_list(first.event_id)[:2] == [30, 31]
+    other = tmp_path / "c"
+    generate_chunk(config, "zp300", 0, other / "ev.parquet", other / "ev.json")
+    assert (
+        json.loads((other / "ev.json").read_text())["seed"]
+        != json.loads((tmp_path / "a" / "ev.json").read_text())["seed"]
+    )
+
+
+@pytest.mark.slow
+def test_hepmc_round_trip(generated, tmp_path):
+    out = tmp_path / "zp150.hepmc3"
+    export_hepmc(generated["zp150"], out, 13000.0)
+    back = read_hepmc(out)
+    events = read_parquet(generated["zp150"])
+    assert len(back) == len(events)
+    assert ak.to_list(back.event_id[:3]) == ak.to_list(events.event_id[:3])
+    assert np.allclose(
+        ak.to_numpy(ak.flatten(back.particles.px[:3])),
+        ak.to_numpy(ak.flatten(events.particles.px[:3])),
+    )
+    assert ak.all(back.particles.charge[:3] == events.particles.charge[:3])
+
+
+def test_sample_names():
+    assert sample_mass("zp450") == 450
+    assert sample_mass("qcd") is None
+    with pytest.raises(ValueError, match="unknown sample"):
+        sample_mass("ttbar")
+
+
+def test_chunk_beyond_sample_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="beyond"):
+        generate_chunk(
+            small_config(signal=10, chunk_size=10), "zp150", 1, tmp_path / "a", tmp_path / "b"
+        )
+
+
+def test_corrupt_events_file(tmp_path):
+    bad = tmp_path / "events.parquet"
+    bad.write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(InputFileError, match=r"events\.parquet"):
+        read_parquet(bad)
+    with pytest.raises(InputFileError, match="not found"):
+        read_parquet(tmp_path / "missing.parquet")

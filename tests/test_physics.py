@@ -1,0 +1,80 @@
+"""Physics checks on real Pythia events through the built-in detector and FastJet.
+
+Expectations from DESIGN.md: R = 1.0 jets at pT ~ 1.3 TeV carry UE/ISR mass, so the
+Z' jet-mass peak is within 5 % of m_Z', the median within 12 % at 150 GeV and 3 % at
+600 GeV; the jet pT response is centred on 1 within 5 %. Peak and median are taken over
+the jets whose mass lies in [m/2, 3m/2]: at 600 GeV and pT ~ 1.2 TeV the decay opening
+angle 2m/pT ~ 1 equals R, and about a quarter of the leading jets miss one quark
+(measured separately below). The peak at 150 GeV is allowed 8 %, not 5 %: DESIGN.md's
+estimate scaled the UE/ISR mass from the shared Delphes ZZ file at pT ~ 1.1 TeV, but
+that mass^2 grows with the jet pT (~1.35 TeV here), which predicts a peak ~ +6 % and a
+median ~ +10 % at 150 GeV (measured on 2700 jets: KDE mode +4.5 to +6 %, core fit +7 %,
+median +11 %). The detector itself is checked against Delphes in test_detector.py.
+"""
+
+from __future__ import annotations
+
+import awkward as ak
+import numpy as np
+import pytest
+from scipy import stats
+
+from massgen.detector.simulate import simulate
+from massgen.files import read_parquet
+from massgen.jets import leading_jets, truth_jets
+
+
+def reco_jets(path, seed=3):
+    return leading_jets(simulate(read_parquet(path), seed), 1.0)
+
+
+def peak(values: np.ndarray, lo: float, hi: float) -> float:
+    """Mode of a kernel density estimate (bandwidth 0.1 x std) within [lo, hi]."""
+    grid = np.linspace(lo, hi, 400)
+    return float(grid[np.argmax(stats.gaussian_kde(values, 0.1)(grid))])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mass", "median_tolerance", "peak_tolerance"), [(150, 0.12, 0.08), (600, 0.03, 0.05)]
+)
+def test_signal_jet_mass(generated, mass, median_tolerance, peak_tolerance):
+    jets = reco_jets(generated[f"zp{mass}"])
+    jets = jets[jets.jet_pt > 1200]
+    m = ak.to_numpy(jets.jet_mass)
+    core = m[(m > 0.5 * mass) & (m < 1.5 * mass)]
+    assert len(core) > 500
+    assert abs(np.median(core) / mass - 1) < median_tolerance, np.median(core)
+    top = peak(core, 0.5 * mass, 1.5 * mass)
+    assert abs(top / mass - 1) < peak_tolerance, top
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("mass", "lo", "hi"), [(150, 0.0, 0.03), (600, 0.10, 0.45)])
+def test_uncontained_fraction(generated, mass, lo, hi):
+    """Leading jets below m/2 (a decay quark outside R = 1.0): rare at 150, common at 600."""
+    jets = reco_jets(generated[f"zp{mass}"])
+    m = ak.to_numpy(jets[jets.jet_pt > 1200].jet_mass)
+    assert lo <= np.mean(m < 0.5 * mass) < hi
+
+
+@pytest.mark.slow
+def test_qcd_jet_mass_falls_steeply(generated):
+    m = ak.to_numpy(reco_jets(generated["qcd"]).jet_mass)
+    assert np.mean((m > 112.5) & (m < 187.5)) > 3 * np.mean((m > 450) & (m < 750))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", ["zp150", "qcd"])
+def test_jet_pt_response(generated, sample):
+    events = read_parquet(generated[sample])
+    truth = truth_jets(events, 1.0)
+    reco = reco_jets(generated[sample])
+    truth = truth[np.isin(ak.to_numpy(truth.event_id), ak.to_numpy(reco.event_id))]
+    assert ak.all(truth.event_id == reco.event_id)
+    dphi = np.angle(np.exp(1j * ak.to_numpy(truth.jet_phi - reco.jet_phi)))
+    matched = np.hypot(ak.to_numpy(truth.jet_eta - reco.jet_eta), dphi) < 0.5
+    assert matched.mean() > 0.95
+    response = ak.to_numpy(reco.jet_pt / truth.jet_pt)[matched]
+    assert abs(response.mean() - 1) < 0.05
+    assert 0.01 < response.std() < 0.15

@@ -1,0 +1,121 @@
+"""The Snakemake workflow end to end on tests/smoke.yaml, and its DAG on the default study."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import awkward as ak
+import pytest
+import yaml
+
+from massgen import paths
+from massgen.files import read_json, read_parquet
+
+from .conftest import REPO
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*SNAKEMAKE, "--directory", str(workdir), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("smoke")
+    done = snakemake(workdir, "--configfile", str(REPO / "tests" / "smoke.yaml"), "--cores", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir
+
+
+@pytest.mark.slow
+def test_smoke_outputs(smoke_run):
+    config = yaml.safe_load((REPO / "tests" / "smoke.yaml").read_text())
+    table = (smoke_run / paths.CUTFLOW_TABLE.format(study="smoke")).read_text()
+    for sample in ("zp150", "zp600", "qcd"):
+        assert f"| {sample} |" in table
+        flow = read_json(smoke_run / paths.CUTFLOW.format(study="smoke", sample=sample))
+        assert flow["generated"] >= flow["parton_cuts"] >= flow["pt_cut"] > 0
+    for mass in config["masses"]:
+        labels = set()
+        for split in ("train", "val", "test"):
+            index = read_parquet(
+                smoke_run / paths.INDEX.format(study="smoke", mass=mass, split=split)
+            )
+            labels |= set(ak.to_list(index.label))
+        assert labels == {0, 1}
+    assert (smoke_run / paths.log("generate_events", "qcd/chunk1").format(study="smoke")).is_file()
+
+
+@pytest.mark.slow
+def test_rerun_is_a_no_op_and_one_stage_reruns(smoke_run):
+    dry = snakemake(smoke_run, "--configfile", str(REPO / "tests" / "smoke.yaml"), "-n")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+    forced = snakemake(
+        smoke_run,
+        "--configfile",
+        str(REPO / "tests" / "smoke.yaml"),
+        "-n",
+        "--forcerun",
+        "cluster_jets",
+    )
+    out = forced.stdout + forced.stderr
+    assert "cluster_jets" in out
+    assert "generate_events" not in out
+
+
+def test_default_dag_lists_every_job(tmp_path):
+    dry = snakemake(tmp_path, "--configfile", str(REPO / "config.yaml"), "-n", "--quiet", "rules")
+    assert dry.returncode == 0, dry.stderr
+    counts = {}
+    for line in dry.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            counts[parts[0]] = int(parts[1])
+    assert counts["generate_events"] == 10 * 2 + 20
+    assert counts["index_window"] == 10
+    assert counts["select_jets"] == 11
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [({"masess": [150]}, "masess"), ({"masses": [150, 625]}, "masses[1]")],
+)
+def test_bad_config_stops_the_run_naming_the_key(tmp_path, change, key):
+    config = {**yaml.safe_load((REPO / "tests" / "smoke.yaml").read_text()), **change}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(config))
+    run = snakemake(tmp_path, "--configfile", str(bad), "-n")
+    assert run.returncode != 0
+    assert key in run.stderr + run.stdout
+    assert not (tmp_path / "results").exists()
+
+
+def test_corrupt_chunk_fails_its_job_without_output(smoke_run, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(smoke_run / "results", work / "results")
+    events = work / paths.EVENTS.format(study="smoke", sample="qcd", chunk=0)
+    events.write_bytes(events.read_bytes()[:1000])
+    reco = work / paths.RECO.format(study="smoke", sample="qcd", chunk=0)
+    reco.unlink()
+    run = snakemake(
+        work,
+        "--configfile",
+        str(REPO / "tests" / "smoke.yaml"),
+        "--cores",
+        "1",
+        str(reco.relative_to(work)),
+    )
+    assert run.returncode != 0
+    log = work / paths.log("simulate_detector", "qcd/chunk0").format(study="smoke")
+    assert "not a readable parquet file" in log.read_text()
+    assert not reco.exists()

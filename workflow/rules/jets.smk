@@ -1,0 +1,63 @@
+rule cluster_jets:
+    """Anti-kt clustering of one chunk's candidates; keeps the leading jet and constituents.
+
+    Wildcards: sample, chunk.
+    """
+    input:
+        reco=paths.RECO,
+    output:
+        jets=paths.JETS,
+    log:
+        paths.log("cluster_jets", "{sample}/chunk{chunk}"),
+    benchmark:
+        paths.benchmark("cluster_jets", "{sample}/chunk{chunk}")
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    params:
+        radius=config["jets"]["radius"],
+    script:
+        "../../scripts/cluster_jets.py"
+
+
+rule select_jets:
+    """Leading-jet pT cut, window flags per target mass, split by event-id hash, cutflow.
+
+    Wildcards: sample. Reads all chunks of the sample.
+    """
+    input:
+        jets=sample_chunks(paths.JETS),
+        meta=sample_chunks(paths.EVENTS_META),
+    output:
+        selected=paths.SELECTED,
+        cutflow=paths.CUTFLOW,
+    log:
+        paths.log("select_jets", "{sample}"),
+    benchmark:
+        paths.benchmark("select_jets", "{sample}")
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../../scripts/select_jets.py"
+
+
+rule tabulate_cutflow:
+    """Markdown cutflow table of every sample of the study."""
+    input:
+        expand(paths.CUTFLOW, study=STUDY, sample=SAMPLES),
+    output:
+        table=paths.CUTFLOW_TABLE,
+    log:
+        paths.log("tabulate_cutflow", "all"),
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    script:
+        "../../scripts/tabulate_cutflow.py"
