@@ -1,4 +1,4 @@
-# Mass-generalised jet tagging: events -> detector -> jets -> selection (-> datasets ...).
+# Mass-generalised jet tagging: events -> detector -> jets -> datasets -> models -> scores -> plots.
 # Run: snakemake --cores 2  (config.yaml), or --configfile tests/smoke.yaml for a tiny study.
 
 
@@ -10,6 +10,9 @@ include: "workflow/rules/generate.smk"
 include: "workflow/rules/detector.smk"
 include: "workflow/rules/jets.smk"
 include: "workflow/rules/datasets.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/plots.smk"
 
 
 rule all:

@@ -72,6 +72,10 @@ def validate_config(config: dict, schema_path: Path | str = SCHEMA_PATH) -> dict
     total = split["train"] + split["val"] + split["test"]
     if abs(total - 1.0) > 1e-9:
         raise ConfigError(f"split: train + val + test must be 1, got {total:g}")
+    for i, sources in enumerate(config["training"]["source_splits"]):
+        missing = sorted(set(sources) - set(config["masses"]))
+        if missing:
+            raise ConfigError(f"training.source_splits[{i}]: masses {missing} are not in masses")
     return config
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,22 @@ from massgen.errors import InputFileError
 
 @contextlib.contextmanager
 def atomic_path(target: Path | str) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` on success."""
+    """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
+
+    The temporary path may become a file or a directory; an existing directory at
+    ``target`` is replaced.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     try:
         yield tmp
+        if tmp.is_dir() and target.is_dir():
+            shutil.rmtree(target)
         tmp.replace(target)
     finally:
+        if tmp.is_dir():
+            shutil.rmtree(tmp)
         tmp.unlink(missing_ok=True)
 
 

@@ -16,6 +16,16 @@ SELECTED = RESULTS + "/jets/{sample}/selected.parquet"
 CUTFLOW = RESULTS + "/jets/{sample}/cutflow.json"
 CUTFLOW_TABLE = RESULTS + "/cutflow.md"
 INDEX = RESULTS + "/datasets/index/{mass}/{split}.parquet"
+DATASET = RESULTS + "/datasets/{mass}/{zoom}/{split}"
+IMAGES = RESULTS + "/datasets/{mass}/{zoom}/images.npz"
+MODEL = RESULTS + "/models/{method}/{sources}/{zoom}/seed{seed}"
+MODEL_WEIGHTS = MODEL + "/model.pt"
+MODEL_HISTORY = MODEL + "/history.json"
+MODEL_HPARAMS = MODEL + "/hparams.json"
+METRICS = RESULTS + "/scores/{method}/{sources}/{zoom}/seed{seed}.json"
+SUMMARY = RESULTS + "/scores/summary.csv"
+PLOT = RESULTS + "/plots/{name}.png"
+FIGURES = ("fig1_jet_images", "fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")
 
 
 def log(rule: str, wildcards: str) -> str:
@@ -32,3 +42,13 @@ def n_chunks(config: dict, sample: str) -> int:
     """Number of generation chunks of a sample (the last one may be short)."""
     total = config["events"]["qcd" if sample == "qcd" else "signal"]
     return -(-total // config["events"]["chunk_size"])
+
+
+def sources_label(masses: list[int]) -> str:
+    """Wildcard value of a source split: masses joined by '-', e.g. '150-200'."""
+    return "-".join(str(m) for m in sorted(masses))
+
+
+def sources_masses(label: str) -> list[int]:
+    """Inverse of :func:`sources_label`."""
+    return [int(m) for m in label.split("-")]

@@ -90,31 +90,27 @@ def select_sample(
     return flow
 
 
-def write_index(selected_paths: dict[str, str], mass: int, index_paths: dict[str, str]) -> None:
-    """Index files of one mass window, per split: (sample, event_id, label, jet_mass, jet_pt).
+def window_jets(selected: dict[str, ak.Array], mass: int, split: str) -> ak.Array:
+    """Jets of one mass window and split from each sample's selected jets, labelled.
 
-    label is 1 for the Z' of this mass and 0 for QCD.
+    ``label`` is 1 for the Z' of this mass and 0 for QCD; ``sample`` names the origin.
     """
-    rows = {split: [] for split in SPLITS}
-    for sample, path in selected_paths.items():
-        jets = read_parquet(path)
-        jets = jets[jets[f"window_{mass}"]]
-        for split in SPLITS:
-            part = jets[jets.split == split]
-            rows[split].append(
-                ak.zip(
-                    {
-                        "sample": np.full(len(part), sample),
-                        "event_id": part.event_id,
-                        "label": np.full(len(part), int(sample != "qcd"), dtype=np.int8),
-                        "jet_mass": part.jet_mass,
-                        "jet_pt": part.jet_pt,
-                    },
-                    depth_limit=1,
-                )
-            )
-    for split, parts in rows.items():
-        write_parquet(ak.concatenate(parts), index_paths[split])
+    parts = []
+    for sample, jets in selected.items():
+        jets = jets[jets[f"window_{mass}"] & (jets.split == split)]
+        jets = ak.with_field(jets, np.full(len(jets), int(sample != "qcd"), np.int8), "label")
+        parts.append(ak.with_field(jets, np.full(len(jets), sample), "sample"))
+    return ak.concatenate(parts)
+
+
+def write_index(selected_paths: dict[str, str], mass: int, index_paths: dict[str, str]) -> None:
+    """Index files of one mass window, per split: (sample, event_id, label, jet_mass, jet_pt)."""
+    selected = {sample: read_parquet(path) for sample, path in selected_paths.items()}
+    for split in SPLITS:
+        jets = window_jets(selected, mass, split)
+        write_parquet(
+            jets[["sample", "event_id", "label", "jet_mass", "jet_pt"]], index_paths[split]
+        )
 
 
 def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:

@@ -1,7 +1,10 @@
 import os
 
+import numpy as np
+
 from massgen import paths
 from massgen.config import validate_config
+from massgen.datasets import ZOOMS
 from massgen.generation.pythia import sample_names
 from massgen.selection import SPLITS
 from massgen.seeding import derive_seed
@@ -20,6 +23,10 @@ wildcard_constraints:
     chunk=r"\d+",
     mass=r"\d+",
     split="|".join(SPLITS),
+    zoom="|".join(ZOOMS),
+    method="baseline",
+    sources=r"\d+(-\d+)*",
+    seed=r"\d+",
 
 
 def chunks_of(sample):
@@ -48,10 +55,51 @@ def detector_seed(wildcards):
     )
 
 
+def source_datasets(wildcards, split):
+    """Dataset directories of a training job's source masses for one split."""
+    return expand(
+        paths.DATASET,
+        study=STUDY,
+        mass=paths.sources_masses(wildcards.sources),
+        zoom=wildcards.zoom,
+        split=split,
+    )
+
+
+def model_grid():
+    """(method, sources) of every training: baseline on each mass and on each source split."""
+    singles = [paths.sources_label([m]) for m in config["masses"]]
+    splits = [paths.sources_label(s) for s in config["training"]["source_splits"]]
+    return [("baseline", sources) for sources in singles + splits]
+
+
+def all_metrics():
+    """metrics.json of every model: grid x zoom x seed."""
+    return [
+        paths.METRICS.format(
+            study=STUDY, method=method, sources=sources, zoom=zoom, seed=seed
+        )
+        for method, sources in model_grid()
+        for zoom in ZOOMS
+        for seed in range(config["training"]["seeds"])
+    ]
+
+
+def image_masses():
+    """Masses shown in Fig. 1: up to four, spread over the study's grid."""
+    masses = sorted(config["masses"])
+    picks = np.unique(
+        np.linspace(0, len(masses) - 1, min(4, len(masses))).round().astype(int)
+    )
+    return [masses[i] for i in picks]
+
+
 def final_outputs():
-    """Everything the default target builds: index files, cutflows and optional HepMC3."""
+    """Everything the default target builds: figures, score table, indices, cutflows, HepMC3."""
     out = expand(paths.INDEX, study=STUDY, mass=config["masses"], split=SPLITS)
     out.append(paths.CUTFLOW_TABLE.format(study=STUDY))
+    out.append(paths.SUMMARY.format(study=STUDY))
+    out += expand(paths.PLOT, study=STUDY, name=paths.FIGURES)
     if config["generation"]["hepmc"]:
         for sample in SAMPLES:
             out += expand(

@@ -14,3 +14,35 @@ rule index_window:
     threads: 1
     script:
         "../../scripts/index_window.py"
+
+
+rule build_datasets:
+    """Balanced point-cloud datasets of one target mass: every split, with and without zoom.
+
+    Wildcards: mass. Also writes the average jet images of the train split (Fig. 1).
+    """
+    input:
+        selected=expand(paths.SELECTED, study=STUDY, sample=["qcd", "zp{mass}"]),
+    output:
+        **{
+            f"{zoom}_{split}": directory(
+                paths.DATASET.replace("{zoom}", zoom).replace("{split}", split)
+            )
+            for zoom in ZOOMS
+            for split in SPLITS
+        },
+        **{f"images_{zoom}": paths.IMAGES.replace("{zoom}", zoom) for zoom in ZOOMS},
+    log:
+        paths.log("build_datasets", "{mass}"),
+    benchmark:
+        paths.benchmark("build_datasets", "{mass}")
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=30,
+    params:
+        max_constituents=config["datasets"]["max_constituents"],
+    script:
+        "../../scripts/build_datasets.py"

@@ -53,7 +53,9 @@ rule tabulate_cutflow:
     input:
         expand(paths.CUTFLOW, study=STUDY, sample=SAMPLES),
     output:
-        table=paths.CUTFLOW_TABLE,
+        table=report(
+            paths.CUTFLOW_TABLE, caption="../report/cutflow.rst", category="Cutflow"
+        ),
     log:
         paths.log("tabulate_cutflow", "all"),
     conda:

@@ -1,0 +1,1 @@
+"""Evaluation: scores, AUCs, domain scores and sculpting."""

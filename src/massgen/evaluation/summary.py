@@ -1,0 +1,81 @@
+"""The study's score table: AUC and domain score per model and target mass.
+
+domain score = AUC / AUC of the single-domain baseline PFN at the target mass, the
+latter averaged over seeds, for the same zoom setting (paper Sec. IV).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from massgen.files import atomic_path, read_json
+
+COLUMNS = ("method", "sources", "zoom", "seed", "target", "auc", "domain_score")
+
+
+def domain_denominators(rows: list[dict]) -> dict[tuple[str, int], float]:
+    """Mean AUC of the baseline trained on the target mass alone, per (zoom, target)."""
+    pool = defaultdict(list)
+    for r in rows:
+        if r["method"] == "baseline" and r["sources"] == str(r["target"]):
+            pool[(r["zoom"], r["target"])].append(r["auc"])
+    return {key: float(np.mean(v)) for key, v in pool.items()}
+
+
+def summarise(metrics_paths: list[str], summary_path: str | Path) -> list[dict]:
+    """Collect metrics.json files into ``summary.csv``; returns the rows."""
+    rows = []
+    for path in metrics_paths:
+        m = read_json(path)
+        for target, auc in m["auc"].items():
+            rows.append(
+                {
+                    "method": m["method"],
+                    "sources": m["sources"],
+                    "zoom": m["zoom"],
+                    "seed": m["seed"],
+                    "target": int(target),
+                    "auc": auc,
+                }
+            )
+    denominators = domain_denominators(rows)
+    for r in rows:
+        den = denominators.get((r["zoom"], r["target"]))
+        r["domain_score"] = r["auc"] / den if den else float("nan")
+    with atomic_path(summary_path) as tmp, tmp.open("w", newline="") as f:
+        writer = csv.DictWriter(f, COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def read_summary(path: str | Path) -> list[dict]:
+    """Rows of ``summary.csv`` with numbers converted."""
+    with Path(path).open() as f:
+        return [
+            {
+                **r,
+                "seed": int(r["seed"]),
+                "target": int(r["target"]),
+                "auc": float(r["auc"]),
+                "domain_score": float(r["domain_score"]),
+            }
+            for r in csv.DictReader(f)
+        ]
+
+
+def band(rows: list[dict], value: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(targets, mean, std over seeds) of ``value`` for rows of one model configuration."""
+    by_target = defaultdict(list)
+    for r in rows:
+        by_target[r["target"]].append(r[value])
+    targets = np.array(sorted(by_target))
+    return (
+        targets,
+        np.array([np.mean(by_target[t]) for t in targets]),
+        np.array([np.std(by_target[t]) for t in targets]),
+    )

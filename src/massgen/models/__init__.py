@@ -1,0 +1,1 @@
+"""Neural-network taggers (torch ``nn.Module``s with named hyperparameters)."""

@@ -1,0 +1,1 @@
+"""The paper's figures (matplotlib with the mplhep style)."""

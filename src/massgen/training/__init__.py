@@ -1,0 +1,1 @@
+"""Training: one loop, with the methods as small hooks on it."""

@@ -1,0 +1,63 @@
+"""AUC, sculpting and the domain-score table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from massgen.evaluation.metrics import roc_auc, sculpting
+from massgen.evaluation.summary import read_summary, summarise
+from massgen.files import write_json
+
+
+def test_auc_equals_sklearn_with_ties():
+    rng = np.random.default_rng(0)
+    label = rng.integers(0, 2, 5000)
+    score = np.round(rng.normal(label * 0.7, 1.0), 1)  # rounding makes many ties
+    assert roc_auc(label, score) == pytest.approx(roc_auc_score(label, score), abs=1e-12)
+
+
+def test_auc_needs_both_classes():
+    with pytest.raises(ValueError, match="both classes"):
+        roc_auc(np.ones(5), np.arange(5))
+
+
+def test_sculpting_bins():
+    out = sculpting(
+        np.array([110.0, 130.0, 140.0, 900.0]),
+        np.array([0.1, 0.2, 0.4, 1.0]),
+        np.array([100.0, 125.0, 150.0]),
+    )
+    assert out["mean_score"] == [pytest.approx(0.1), pytest.approx(0.3)]
+    assert out["counts"] == [1, 2]
+
+
+def test_domain_score_uses_single_mass_baseline(tmp_path):
+    def metrics(sources, seed, aucs):
+        path = tmp_path / f"{sources}-{seed}.json"
+        write_json(
+            {
+                "method": "baseline",
+                "sources": sources,
+                "zoom": "zoom",
+                "seed": seed,
+                "auc": {str(k): v for k, v in aucs.items()},
+            },
+            path,
+        )
+        return str(path)
+
+    paths = [
+        metrics("150", 0, {150: 0.90, 600: 0.60}),
+        metrics("150", 1, {150: 0.80, 600: 0.62}),
+        metrics("600", 0, {150: 0.70, 600: 0.80}),
+        metrics("150-600", 0, {150: 0.85, 600: 0.72}),
+    ]
+    summarise(paths, tmp_path / "summary.csv")
+    rows = {
+        (r["sources"], r["seed"], r["target"]): r for r in read_summary(tmp_path / "summary.csv")
+    }
+    assert rows[("150-600", 0, 150)]["domain_score"] == pytest.approx(0.85 / 0.85)
+    assert rows[("150-600", 0, 600)]["domain_score"] == pytest.approx(0.72 / 0.80)
+    assert rows[("150", 0, 600)]["domain_score"] == pytest.approx(0.60 / 0.80)

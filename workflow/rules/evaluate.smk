@@ -1,0 +1,46 @@
+rule evaluate_tagger:
+    """AUC on the test split of every target mass, and QCD sculpting, for one trained tagger.
+
+    Wildcards: method, sources, zoom, seed.
+    """
+    input:
+        model=paths.MODEL_WEIGHTS,
+        tests=lambda wc: expand(
+            paths.DATASET,
+            study=STUDY,
+            mass=config["masses"],
+            zoom=wc.zoom,
+            split="test",
+        ),
+    output:
+        metrics=paths.METRICS,
+    log:
+        paths.log("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}"),
+    benchmark:
+        paths.benchmark("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}")
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        model_dir=lambda wc, input: os.path.dirname(input.model),
+        masses=config["masses"],
+    script:
+        "../../scripts/evaluate_tagger.py"
+
+
+rule summarise_scores:
+    """One table of AUC and domain score per model and target mass (scores/summary.csv)."""
+    input:
+        metrics=all_metrics(),
+    output:
+        summary=paths.SUMMARY,
+    log:
+        paths.log("summarise_scores", "all"),
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    script:
+        "../../scripts/summarise_scores.py"

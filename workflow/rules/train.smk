@@ -1,0 +1,28 @@
+rule train_tagger:
+    """Train one tagger: method on the train split of its source masses, one zoom, one seed.
+
+    Wildcards: method, sources (e.g. 150 or 150-200), zoom (zoom/nozoom), seed.
+    Writes model.pt, history.json and hparams.json; uses CUDA when present.
+    """
+    input:
+        train=lambda wc: source_datasets(wc, "train"),
+        val=lambda wc: source_datasets(wc, "val"),
+    output:
+        model=paths.MODEL_WEIGHTS,
+        history=paths.MODEL_HISTORY,
+        hparams=paths.MODEL_HPARAMS,
+    log:
+        paths.log("train_tagger", "{method}/{sources}/{zoom}/seed{seed}"),
+    benchmark:
+        paths.benchmark("train_tagger", "{method}/{sources}/{zoom}/seed{seed}")
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=1,
+    params:
+        settings=config["training"],
+    script:
+        "../../scripts/train_tagger.py"
