@@ -7,10 +7,12 @@ setup_logging(snakemake.log[0])
 from massgen.datasets import ZOOMS, build_window
 from massgen.selection import SPLITS
 
+mass = int(snakemake.wildcards.mass)
 out = snakemake.output
 build_window(
-    {p.split("/")[-2]: p for p in snakemake.input.selected},
-    int(snakemake.wildcards.mass),
+    {sample: list(snakemake.input[sample]) for sample in ("qcd", f"zp{mass}")},
+    dict(zip(SPLITS, snakemake.input.index, strict=True)),
+    mass,
     {zoom: {split: out[f"{zoom}_{split}"] for split in SPLITS} for zoom in ZOOMS},
     {zoom: out[f"images_{zoom}"] for zoom in ZOOMS},
     snakemake.params.max_constituents,

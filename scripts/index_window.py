@@ -6,5 +6,6 @@ setup_logging(snakemake.log[0])
 
 from massgen.selection import write_index
 
-selected = {p.split("/")[-2]: p for p in snakemake.input.selected}
-write_index(selected, int(snakemake.wildcards.mass), dict(snakemake.output.items()))
+mass = int(snakemake.wildcards.mass)
+selected = {sample: list(snakemake.input[sample]) for sample in ("qcd", f"zp{mass}")}
+write_index(selected, mass, dict(snakemake.output.items()))

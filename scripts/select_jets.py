@@ -1,16 +1,16 @@
-"""Rule select_jets: reco cuts, window flags, splits and the cutflow of one sample."""
+"""Rule select_jets: reco cuts, window flags, splits and the cutflow of one chunk."""
 
 from massgen.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 
-from massgen.selection import select_sample
+from massgen.selection import select_chunk
 
-select_sample(
+select_chunk(
     snakemake.config,
     snakemake.wildcards.sample,
-    list(snakemake.input.jets),
-    list(snakemake.input.meta),
+    snakemake.input.jets,
+    snakemake.input.meta,
     snakemake.output.selected,
     snakemake.output.cutflow,
 )

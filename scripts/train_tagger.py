@@ -1,4 +1,4 @@
-"""Rule train_tagger: one tagger on its source masses, one zoom, one seed."""
+"""Rule train_tagger: one tagger (method) on its source masses, one zoom, one seed."""
 
 from pathlib import Path
 
@@ -11,11 +11,12 @@ from massgen.training.run import train_job
 
 cfg = snakemake.params.settings
 train_job(
+    snakemake.wildcards.method,
     list(snakemake.input.train),
     list(snakemake.input.val),
     str(Path(snakemake.output.model).parent),
     int(snakemake.wildcards.seed),
     TrainSettings(cfg["learning_rate"], cfg["batch_size"], cfg["max_epochs"], cfg["patience"]),
-    model_hparams={},
+    options={key: cfg[key] for key in ("penalty_strength", "mldg", "metareg", "feature_critic")},
     threads=snakemake.threads,
 )

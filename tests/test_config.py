@@ -47,3 +47,10 @@ def test_bad_config_names_the_key(change, key):
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_source_splits_must_use_study_masses():
+    config = validate_config({**MINIMAL, "masses": [150, 200]})
+    assert config["training"]["source_splits"] == [[150, 200]]
+    with pytest.raises(ConfigError, match=r"training\.source_splits\[0\]"):
+        validate_config({**MINIMAL, "training": {"source_splits": [[150, 600]]}})

@@ -8,7 +8,7 @@ import torch
 
 from massgen.evaluation.metrics import predict, roc_auc
 from massgen.models.pfn import PFN, build_model
-from massgen.training.loop import Batch, TrainSettings, evaluate_loss, fit
+from massgen.training.loop import Batch, TrainSettings, cross_entropy, evaluate_loss, fit
 
 CPU = torch.device("cpu")
 
@@ -127,3 +127,43 @@ def test_same_seed_same_weights():
     a, b, c = train(7), train(7), train(8)
     assert all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
     assert not all(torch.equal(x, y) for x, y in zip(a, c, strict=True))
+
+
+class Interrupt(Exception):
+    """Raised to simulate a killed job."""
+
+
+def test_killed_training_resumes_to_the_same_weights(tmp_path):
+    data = toy(300, seed=6)
+    val = toy(100, seed=7)
+    settings = TrainSettings(max_epochs=6, patience=10, batch_size=50)
+
+    def run(checkpoint, kill_after_calls=None):
+        torch.manual_seed(99)
+        model = PFN(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
+        calls = {"n": 0}
+
+        def objective(m, batch):
+            calls["n"] += 1
+            if kill_after_calls is not None and calls["n"] > kill_after_calls:
+                raise Interrupt
+            return cross_entropy(m, batch)
+
+        fit(
+            model,
+            Batch.from_arrays(data, CPU),
+            Batch.from_arrays(val, CPU),
+            settings,
+            3,
+            objective,
+            checkpoint,
+        )
+        return [p.detach().clone() for p in model.parameters()]
+
+    reference = run(None)
+    checkpoint = tmp_path / "checkpoint.pt"
+    with pytest.raises(Interrupt):
+        run(checkpoint, kill_after_calls=6 * 3 + 2)  # dies inside epoch 4 (6 batches/epoch)
+    assert len(torch.load(checkpoint, weights_only=False)["history"]["epochs"]) == 3
+    resumed = run(checkpoint)
+    assert all(torch.equal(a, b) for a, b in zip(reference, resumed, strict=True))

@@ -6,8 +6,16 @@ import awkward as ak
 import numpy as np
 import pytest
 
+from massgen.files import write_parquet
 from massgen.seeding import derive_seed, hash_uniform
-from massgen.selection import assign_split, cutflow, in_window, select_jets
+from massgen.selection import (
+    assign_split,
+    chunk_cutflow,
+    in_window,
+    merge_cutflows,
+    select_jets,
+    window_index,
+)
 
 FRACTIONS = {"train": 0.75, "val": 0.10, "test": 0.15}
 CUTS = {"jet_pt_min": 1200.0, "window_fraction": 0.25}
@@ -76,15 +84,41 @@ def test_signal_only_in_its_own_window():
     assert ak.sum(jets.window_200) > 0
 
 
-def test_cutflow_counts():
+def test_cutflow_counts_and_merge():
     jets = select_jets(fake_jets(1000), "qcd", [150, 600], CUTS, FRACTIONS)
-    meta = [
-        {"sample": "qcd", "n_generated": 600, "n_parton_cuts": 590, "sigma_fb": 1.0},
-        {"sample": "qcd", "n_generated": 400, "n_parton_cuts": 400, "sigma_fb": 2.0},
+    flows = [
+        chunk_cutflow(
+            {"sample": "qcd", "n_generated": 600, "n_parton_cuts": 590, "sigma_fb": 1.0},
+            600,
+            jets,
+            [150, 600],
+        ),
+        chunk_cutflow(
+            {"sample": "qcd", "n_generated": 400, "n_parton_cuts": 400, "sigma_fb": 2.0},
+            400,
+            jets,
+            [150, 600],
+        ),
     ]
-    flow = cutflow(meta, 1000, jets, [150, 600])
+    assert flows[0]["pt_cut"] == len(jets)
+    assert flows[0]["window"]["150"] == int(ak.sum(jets.window_150))
+    flow = merge_cutflows(flows)
     assert flow["generated"] == 1000
     assert flow["parton_cuts"] == 990
-    assert flow["pt_cut"] == len(jets)
-    assert flow["window"]["150"] == int(ak.sum(jets.window_150))
+    assert flow["window"]["600"] == 2 * int(ak.sum(jets.window_600))
     assert flow["sigma_fb"] == pytest.approx(1.4)
+
+
+def test_window_index_is_balanced_per_split(tmp_path):
+    paths = {}
+    for sample, seed in (("qcd", 1), ("zp200", 2)):
+        jets = select_jets(fake_jets(4000, seed), sample, [200], CUTS, FRACTIONS)
+        paths[sample] = [str(tmp_path / f"{sample}.parquet")]
+        write_parquet(jets, paths[sample][0])
+    index = window_index(paths, 200)
+    assert set(ak.to_list(index.label)) == {0, 1}
+    for split in FRACTIONS:
+        part = index[(index.split == split) & index.balanced]
+        assert ak.sum(part.label == 1) == ak.sum(part.label == 0) > 0
+    assert ak.all(index.jet_mass > 150)
+    assert ak.all(index.jet_mass < 250)

@@ -13,6 +13,7 @@ import yaml
 
 from massgen import paths
 from massgen.files import read_json, read_parquet
+from massgen.training.methods import METHODS
 
 from .conftest import REPO
 
@@ -61,10 +62,13 @@ def test_smoke_outputs(smoke_run):
 @pytest.mark.slow
 def test_scores_and_report(smoke_run):
     summary = (smoke_run / paths.SUMMARY.format(study="smoke")).read_text().splitlines()
-    # 3 models (150, 600, 150-600) x 2 zooms x 2 seeds x 2 targets, plus the header.
-    assert len(summary) == 1 + 3 * 2 * 2 * 2
-    report = snakemake(smoke_run, "--configfile", str(REPO / "tests" / "smoke.yaml"),
-                       "--report", "report.html")
+    # Baselines on 150 and 600, every method on 150-600; x 2 zooms x 2 seeds x 2 targets.
+    assert len(summary) == 1 + (2 + len(METHODS)) * 2 * 2 * 2
+    trained = {line.split(",")[0] for line in summary[1:]}
+    assert trained == set(METHODS)
+    report = snakemake(
+        smoke_run, "--configfile", str(REPO / "tests" / "smoke.yaml"), "--report", "report.html"
+    )
     assert report.returncode == 0, report.stderr[-2000:]
     html = (smoke_run / "report.html").read_text()
     assert "fig4_domain_scores.png" in html
@@ -87,6 +91,10 @@ def test_rerun_is_a_no_op_and_one_stage_reruns(smoke_run):
     assert "generate_events" not in out
 
 
+def config_methods() -> list[str]:
+    return yaml.safe_load((REPO / "config.yaml").read_text())["training"]["methods"]
+
+
 def test_default_dag_lists_every_job(tmp_path):
     dry = snakemake(tmp_path, "--configfile", str(REPO / "config.yaml"), "-n", "--quiet", "rules")
     assert dry.returncode == 0, dry.stderr
@@ -97,7 +105,8 @@ def test_default_dag_lists_every_job(tmp_path):
             counts[parts[0]] = int(parts[1])
     assert counts["generate_events"] == 10 * 1 + 10
     assert counts["index_window"] == 10
-    assert counts["select_jets"] == 11
+    assert counts["select_jets"] == 10 + 10
+    assert counts["train_tagger"] == (10 + 3 * len(config_methods())) * 2 * 2
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,12 @@ def validate_config(config: dict, schema_path: Path | str = SCHEMA_PATH) -> dict
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         raise ConfigError("invalid configuration: " + "; ".join(_describe(e) for e in errors))
+    splits_given = "source_splits" in config.get("training", {})
     _fill_defaults(config, schema)
+    if not splits_given:  # the paper's splits, where the study has their masses
+        config["training"]["source_splits"] = [
+            s for s in config["training"]["source_splits"] if set(s) <= set(config["masses"])
+        ]
     split = config["split"]
     total = split["train"] + split["val"] + split["test"]
     if abs(total - 1.0) > 1e-9:

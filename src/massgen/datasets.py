@@ -2,12 +2,14 @@
 
 A dataset directory holds ``features.npy`` (n, max_constituents, 4), ``mask.npy``,
 ``label.npy`` (1 = Z', 0 = QCD), and the observers ``jet_mass.npy`` and ``jet_pt.npy``
-(GeV), plus ``meta.json``. Each (mass, split) holds equal numbers of Z' and QCD jets:
-the larger class is subsampled by a hash of the event id, identically for every method.
+(GeV), plus ``meta.json``. Each (mass, split) holds equal numbers of Z' and QCD jets,
+chosen in the window's index (:func:`massgen.selection.window_index`), identically for
+every method. Datasets are filled chunk by chunk, so memory stays at one chunk's jets.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from pathlib import Path
@@ -18,8 +20,7 @@ import numpy as np
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
 from massgen.preprocess import jet_images, point_clouds
-from massgen.seeding import hash_uniform
-from massgen.selection import SPLITS, window_jets
+from massgen.selection import SPLITS
 
 log = logging.getLogger(__name__)
 
@@ -29,76 +30,119 @@ ZOOMS = ("nozoom", "zoom")
 IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of the jet images in eta', phi'
 
 
-def balance(jets: ak.Array) -> ak.Array:
-    """Equal numbers of Z' (label 1) and QCD (label 0) jets, the lowest event hashes kept."""
-    label = ak.to_numpy(jets.label)
-    n = min(int(label.sum()), int((1 - label).sum()))
-    keep = np.zeros(len(jets), dtype=bool)
-    for value in (0, 1):
-        idx = np.flatnonzero(label == value)
-        rank = hash_uniform("balance", ak.to_numpy(jets.event_id)[idx] * 2 + value)
-        keep[idx[np.argsort(rank, kind="stable")[:n]]] = True
-    return jets[keep]
-
-
-def write_dataset(jets: ak.Array, directory: Path, zoom: bool, max_constituents: int) -> int:
-    """Preprocess ``jets`` and write the arrays of one dataset directory atomically."""
-    features, mask = point_clouds(
-        jets.constituents, ak.to_numpy(jets.jet_pt), max_constituents, zoom
-    )
-    arrays = {
-        "features": features,
-        "mask": mask,
-        "label": ak.to_numpy(jets.label),
-        "jet_mass": ak.to_numpy(jets.jet_mass),
-        "jet_pt": ak.to_numpy(jets.jet_pt),
+def _allocate(directory: Path, n: int, max_constituents: int, zoom: bool) -> dict[str, np.ndarray]:
+    """Memory-mapped .npy arrays of a dataset with ``n`` jets, in ``directory``."""
+    directory.mkdir(parents=True)
+    shapes = {
+        "features": ((n, max_constituents, len(FEATURES)), np.float32),
+        "mask": ((n, max_constituents), np.bool_),
+        "label": ((n,), np.int8),
+        "jet_mass": ((n,), np.float32),
+        "jet_pt": ((n,), np.float32),
     }
-    meta = {
-        "features": FEATURES,
-        "max_constituents": max_constituents,
-        "zoom": zoom,
-        "n_jets": len(jets),
-        "n_signal": int(arrays["label"].sum()),
+    meta = {"features": FEATURES, "max_constituents": max_constituents, "zoom": zoom, "n_jets": n}
+    (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return {
+        name: np.lib.format.open_memmap(
+            directory / f"{name}.npy", mode="w+", dtype=dtype, shape=shape
+        )
+        for name, (shape, dtype) in shapes.items()
     }
-    with atomic_path(directory) as tmp:
-        tmp.mkdir()
-        for name, array in arrays.items():
-            np.save(tmp / f"{name}.npy", array)
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-    return len(jets)
 
 
 def build_window(
-    selected_paths: dict[str, str],
+    selected_paths: dict[str, list[str]],
+    index_paths: dict[str, str],
     mass: int,
     out_dirs: dict[str, dict[str, str]],
     images_paths: dict[str, str],
     max_constituents: int = 100,
 ) -> None:
-    """All datasets of one target mass: every split in both zoom variants, and images.
+    """All datasets of one target mass, streamed chunk by chunk into memory-mapped arrays.
 
-    ``out_dirs[zoom][split]`` are dataset directories; ``images_paths[zoom]`` receive the
-    average jet images (train split) of Z' and QCD as ``.npz``.
+    ``index_paths[split]`` are the window's index files (their ``balanced`` jets are
+    kept); ``out_dirs[zoom][split]`` receive the datasets and ``images_paths[zoom]`` the
+    average jet images of the train split (Z' and QCD). Only one chunk of jets is in
+    memory at a time.
     """
-    selected = {sample: read_parquet(path) for sample, path in selected_paths.items()}
-    for split in SPLITS:
-        jets = window_jets(selected, mass, split)
-        jets = balance(jets)
-        for zoom in ZOOMS:
-            n = write_dataset(jets, Path(out_dirs[zoom][split]), zoom == "zoom", max_constituents)
-            log.info("m = %d GeV, %s, %s: %d jets (balanced)", mass, split, zoom, n)
+    index = {split: read_parquet(path) for split, path in index_paths.items()}
+    index = {split: ix[ix.balanced] for split, ix in index.items()}
+    with contextlib.ExitStack() as stack:
+        tmp_dirs = {
+            (zoom, split): stack.enter_context(atomic_path(out_dirs[zoom][split]))
+            for zoom in ZOOMS
+            for split in SPLITS
+        }
+        arrays = {
+            key: _allocate(tmp, len(index[key[1]]), max_constituents, key[0] == "zoom")
+            for key, tmp in tmp_dirs.items()
+        }
+        images = {(zoom, label): 0.0 for zoom in ZOOMS for label in (0, 1)}
+        for sample, paths in selected_paths.items():
+            for chunk, path in enumerate(paths):
+                _fill_from_chunk(
+                    read_parquet(path), sample, chunk, index, arrays, images, max_constituents
+                )
+        for array_set in arrays.values():
+            for array in array_set.values():
+                array.flush()
     for zoom in ZOOMS:
-        data = load_dataset(out_dirs[zoom]["train"])
-        label = np.asarray(data["label"])
-        features = np.asarray(data["features"])
-        extent = IMAGE_EXTENT[zoom]
+        n = {
+            value: max(int(np.sum(ak.to_numpy(index["train"].label) == value)), 1)
+            for value in (0, 1)
+        }
         with atomic_path(images_paths[zoom]) as tmp, tmp.open("wb") as f:
             np.savez(
                 f,
-                signal=jet_images(features[label == 1], extent=extent),
-                qcd=jet_images(features[label == 0], extent=extent),
-                extent=extent,
+                signal=images[(zoom, 1)] / n[1],
+                qcd=images[(zoom, 0)] / n[0],
+                extent=IMAGE_EXTENT[zoom],
             )
+    log.info(
+        "m = %d GeV: %s jets (balanced) in train/val/test",
+        mass,
+        "/".join(str(len(index[s])) for s in SPLITS),
+    )
+
+
+def _fill_from_chunk(
+    jets: ak.Array,
+    sample: str,
+    chunk: int,
+    index: dict[str, ak.Array],
+    arrays: dict,
+    images: dict,
+    max_constituents: int,
+) -> None:
+    """Preprocess the indexed jets of one selected chunk into their rows of every dataset."""
+    event_ids = ak.to_numpy(jets.event_id)
+    for split, ix in index.items():
+        mine = np.flatnonzero(
+            (ak.to_numpy(ix.sample).astype(str) == sample) & (ak.to_numpy(ix.chunk) == chunk)
+        )
+        if len(mine) == 0:
+            continue
+        wanted = ak.to_numpy(ix.event_id)[mine]
+        rows = np.minimum(np.searchsorted(event_ids, wanted), len(event_ids) - 1)
+        if not np.array_equal(event_ids[rows], wanted):
+            raise InputFileError(
+                f"{sample} chunk {chunk}: selected jets do not match the window index"
+            )
+        picked = jets[rows]
+        label = ak.to_numpy(ix.label)[mine]
+        for zoom in ZOOMS:
+            features, mask = point_clouds(
+                picked.constituents, ak.to_numpy(picked.jet_pt), max_constituents, zoom == "zoom"
+            )
+            out = arrays[(zoom, split)]
+            out["features"][mine], out["mask"][mine], out["label"][mine] = features, mask, label
+            out["jet_mass"][mine] = ak.to_numpy(picked.jet_mass)
+            out["jet_pt"][mine] = ak.to_numpy(picked.jet_pt)
+            if split == "train":
+                for value in (0, 1):
+                    images[(zoom, value)] = images[(zoom, value)] + len(
+                        features[label == value]
+                    ) * jet_images(features[label == value], extent=IMAGE_EXTENT[zoom])
 
 
 def load_dataset(directory: str | Path, mmap: bool = True) -> dict[str, np.ndarray]:

@@ -54,13 +54,16 @@ def write_parquet(array: ak.Array, target: Path | str) -> None:
         ak.to_parquet(array, tmp, compression="zstd")
 
 
-def read_parquet(path: Path | str) -> ak.Array:
-    """Read a parquet file written by :func:`write_parquet`; InputFileError if unreadable."""
+def read_parquet(path: Path | str, columns: list[str] | None = None) -> ak.Array:
+    """Read a parquet file written by :func:`write_parquet` (optionally some columns only).
+
+    Raises InputFileError if the file is missing or unreadable.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
     try:
-        return ak.from_parquet(path)
+        return ak.from_parquet(path, columns=columns)
     except Exception as exc:  # pyarrow raises several types for truncated files
         raise InputFileError(f"{path}: not a readable parquet file ({exc})") from exc
 

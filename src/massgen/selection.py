@@ -45,72 +45,127 @@ def select_jets(
     return ak.zip(fields, depth_limit=1)
 
 
-def cutflow(metadata: list[dict], n_reco: int, selected: ak.Array, masses: list[int]) -> dict:
-    """Event counts after each step for one sample, plus the cross-sections in fb.
+def chunk_cutflow(metadata: dict, n_reco: int, selected: ak.Array, masses: list[int]) -> dict:
+    """Event counts of one chunk after each step, and its cross-section in fb.
 
     Steps: generated (parton-level MET cut), parton cuts (|eta| < 2), after detector
     (a jet was reconstructed), pT cut, and the mass window(s) of the sample.
     """
-    generated = sum(m["n_generated"] for m in metadata)
-    parton = sum(m["n_parton_cuts"] for m in metadata)
-    sigma = float(
-        np.average([m["sigma_fb"] for m in metadata], weights=[m["n_generated"] for m in metadata])
-    )
-    windows = {str(m): int(np.sum(ak.to_numpy(selected[f"window_{m}"]))) for m in masses}
-    sample = metadata[0]["sample"]
-    if sample != "qcd":
-        windows = {k: v for k, v in windows.items() if f"zp{k}" == sample}
+    sample = metadata["sample"]
+    windows = {
+        str(m): int(np.sum(ak.to_numpy(selected[f"window_{m}"])))
+        for m in masses
+        if sample in ("qcd", f"zp{m}")
+    }
     return {
         "sample": sample,
-        "generated": generated,
-        "parton_cuts": parton,
+        "generated": metadata["n_generated"],
+        "parton_cuts": metadata["n_parton_cuts"],
         "after_detector": n_reco,
         "pt_cut": len(selected),
         "window": windows,
-        "sigma_fb": sigma,
-        "sigma_after_parton_cuts_fb": sigma * parton / generated,
+        "sigma_fb": metadata["sigma_fb"],
     }
 
 
-def select_sample(
+def merge_cutflows(flows: list[dict]) -> dict:
+    """The cutflow of a sample from those of its chunks (sigma averaged, weighted by events)."""
+    total = {
+        key: sum(f[key] for f in flows)
+        for key in ("generated", "parton_cuts", "after_detector", "pt_cut")
+    }
+    windows = {m: sum(f["window"][m] for f in flows) for m in flows[0]["window"]}
+    sigma = float(
+        np.average([f["sigma_fb"] for f in flows], weights=[f["generated"] for f in flows])
+    )
+    return {
+        "sample": flows[0]["sample"],
+        **total,
+        "window": windows,
+        "sigma_fb": sigma,
+        "sigma_after_parton_cuts_fb": sigma * total["parton_cuts"] / total["generated"],
+    }
+
+
+def select_chunk(
     config: dict,
     sample: str,
-    jet_paths: list[str],
-    metadata_paths: list[str],
+    jets_path: str,
+    metadata_path: str,
     selected_path: str,
     cutflow_path: str,
 ) -> dict:
-    """Apply the reco cuts to all chunks of a sample; write selected jets and the cutflow."""
-    jets = ak.concatenate([read_parquet(p) for p in jet_paths])
-    metadata = [read_json(p) for p in metadata_paths]
+    """Apply the reco cuts to one chunk; write its selected jets and its cutflow."""
+    jets = read_parquet(jets_path)
     selected = select_jets(jets, sample, config["masses"], config["cuts"], config["split"])
-    flow = cutflow(metadata, len(jets), selected, config["masses"])
+    flow = chunk_cutflow(read_json(metadata_path), len(jets), selected, config["masses"])
     write_parquet(selected, selected_path)
     write_json(flow, cutflow_path)
     return flow
 
 
-def window_jets(selected: dict[str, ak.Array], mass: int, split: str) -> ak.Array:
-    """Jets of one mass window and split from each sample's selected jets, labelled.
+def write_sample_cutflow(chunk_paths: list[str], cutflow_path: str) -> dict:
+    """Merge the chunk cutflows of one sample into its cutflow.json."""
+    flow = merge_cutflows([read_json(p) for p in chunk_paths])
+    write_json(flow, cutflow_path)
+    return flow
 
-    ``label`` is 1 for the Z' of this mass and 0 for QCD; ``sample`` names the origin.
+
+INDEX_FIELDS = ("event_id", "split", "jet_mass", "jet_pt")
+
+
+def window_index(selected_paths: dict[str, list[str]], mass: int) -> ak.Array:
+    """All jets of one mass window from the selected chunks, read without constituents.
+
+    Columns: sample, chunk (position of the file in its sample's list), event_id, split,
+    label (1 = Z', 0 = QCD), jet_mass, jet_pt, and ``balanced``: the subset with equal
+    numbers of Z' and QCD jets per split, chosen by a hash of the event id (the same
+    for every method).
     """
     parts = []
-    for sample, jets in selected.items():
-        jets = jets[jets[f"window_{mass}"] & (jets.split == split)]
-        jets = ak.with_field(jets, np.full(len(jets), int(sample != "qcd"), np.int8), "label")
-        parts.append(ak.with_field(jets, np.full(len(jets), sample), "sample"))
-    return ak.concatenate(parts)
+    for sample, paths in selected_paths.items():
+        for chunk, path in enumerate(paths):
+            jets = read_parquet(path, columns=[*INDEX_FIELDS, f"window_{mass}"])
+            jets = jets[jets[f"window_{mass}"]]
+            n = len(jets)
+            parts.append(
+                ak.zip(
+                    {
+                        "sample": np.full(n, sample),
+                        "chunk": np.full(n, chunk, np.int32),
+                        **{f: jets[f] for f in INDEX_FIELDS},
+                        "label": np.full(n, int(sample != "qcd"), np.int8),
+                    },
+                    depth_limit=1,
+                )
+            )
+    index = ak.concatenate(parts)
+    return ak.with_field(index, balanced(index), "balanced")
 
 
-def write_index(selected_paths: dict[str, str], mass: int, index_paths: dict[str, str]) -> None:
-    """Index files of one mass window, per split: (sample, event_id, label, jet_mass, jet_pt)."""
-    selected = {sample: read_parquet(path) for sample, path in selected_paths.items()}
+def balanced(index: ak.Array) -> np.ndarray:
+    """Per split, keep equal numbers of each label: the lowest hash ranks of the larger class."""
+    label = ak.to_numpy(index.label)
+    split = ak.to_numpy(index.split).astype(str)
+    event_id = ak.to_numpy(index.event_id)
+    keep = np.zeros(len(label), dtype=bool)
+    for name in SPLITS:
+        in_split = split == name
+        n = min(int((in_split & (label == 1)).sum()), int((in_split & (label == 0)).sum()))
+        for value in (0, 1):
+            idx = np.flatnonzero(in_split & (label == value))
+            rank = hash_uniform(f"balance-{value}", event_id[idx])
+            keep[idx[np.argsort(rank, kind="stable")[:n]]] = True
+    return keep
+
+
+def write_index(
+    selected_paths: dict[str, list[str]], mass: int, index_paths: dict[str, str]
+) -> None:
+    """Index files of one mass window, one per split (see :func:`window_index`)."""
+    index = window_index(selected_paths, mass)
     for split in SPLITS:
-        jets = window_jets(selected, mass, split)
-        write_parquet(
-            jets[["sample", "event_id", "label", "jet_mass", "jet_pt"]], index_paths[split]
-        )
+        write_parquet(index[index.split == split], index_paths[split])
 
 
 def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:

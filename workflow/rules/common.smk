@@ -7,6 +7,7 @@ from massgen.config import validate_config
 from massgen.datasets import ZOOMS
 from massgen.generation.pythia import sample_names
 from massgen.selection import SPLITS
+from massgen.training.methods import METHODS
 from massgen.seeding import derive_seed
 
 validate_config(
@@ -24,7 +25,7 @@ wildcard_constraints:
     mass=r"\d+",
     split="|".join(SPLITS),
     zoom="|".join(ZOOMS),
-    method="baseline",
+    method="|".join(METHODS),
     sources=r"\d+(-\d+)*",
     seed=r"\d+",
 
@@ -48,6 +49,16 @@ def sample_chunks(pattern):
     return inputs
 
 
+def window_chunks(wildcards):
+    """Selected chunks of the QCD pool and of the window's Z' sample, as named inputs."""
+    return {
+        sample: expand(
+            paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
+        )
+        for sample in ("qcd", f"zp{wildcards.mass}")
+    }
+
+
 def detector_seed(wildcards):
     """Smearing seed of one chunk, derived from (seed, study, detector, sample, chunk)."""
     return derive_seed(
@@ -67,10 +78,12 @@ def source_datasets(wildcards, split):
 
 
 def model_grid():
-    """(method, sources) of every training: baseline on each mass and on each source split."""
-    singles = [paths.sources_label([m]) for m in config["masses"]]
+    """(method, sources) of every training: the baseline on each single mass (the
+    domain-score denominators), every configured method on each multi-mass split."""
+    singles = [("baseline", paths.sources_label([m])) for m in config["masses"]]
     splits = [paths.sources_label(s) for s in config["training"]["source_splits"]]
-    return [("baseline", sources) for sources in singles + splits]
+    methods = config["training"]["methods"]
+    return singles + [(method, sources) for sources in splits for method in methods]
 
 
 def all_metrics():

@@ -4,7 +4,7 @@ rule index_window:
     Wildcards: mass. One QCD pool serves every window; splits come from the event hash.
     """
     input:
-        selected=expand(paths.SELECTED, study=STUDY, sample=["qcd", "zp{mass}"]),
+        unpack(window_chunks),
     output:
         **{split: paths.INDEX.replace("{split}", split) for split in SPLITS},
     log:
@@ -19,10 +19,12 @@ rule index_window:
 rule build_datasets:
     """Balanced point-cloud datasets of one target mass: every split, with and without zoom.
 
-    Wildcards: mass. Also writes the average jet images of the train split (Fig. 1).
+    Wildcards: mass. Streams the selected chunks; also writes the average jet images of
+    the train split (Fig. 1).
     """
     input:
-        selected=expand(paths.SELECTED, study=STUDY, sample=["qcd", "zp{mass}"]),
+        unpack(window_chunks),
+        index=expand(paths.INDEX, study=STUDY, mass="{mass}", split=SPLITS),
     output:
         **{
             f"{zoom}_{split}": directory(

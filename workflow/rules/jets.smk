@@ -24,28 +24,43 @@ rule cluster_jets:
 
 
 rule select_jets:
-    """Leading-jet pT cut, window flags per target mass, split by event-id hash, cutflow.
+    """Leading-jet pT cut, window flags per target mass, split by event-id hash, for one chunk.
 
-    Wildcards: sample. Reads all chunks of the sample.
+    Wildcards: sample, chunk. Also writes the chunk's cutflow.
     """
     input:
-        jets=sample_chunks(paths.JETS),
-        meta=sample_chunks(paths.EVENTS_META),
+        jets=paths.JETS,
+        meta=paths.EVENTS_META,
     output:
         selected=paths.SELECTED,
-        cutflow=paths.CUTFLOW,
+        cutflow=paths.CHUNK_CUTFLOW,
     log:
-        paths.log("select_jets", "{sample}"),
+        paths.log("select_jets", "{sample}/chunk{chunk}"),
     benchmark:
-        paths.benchmark("select_jets", "{sample}")
+        paths.benchmark("select_jets", "{sample}/chunk{chunk}")
     conda:
         "../../envs/pipeline.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=3000,
         runtime=30,
     script:
         "../../scripts/select_jets.py"
+
+
+rule merge_cutflow:
+    """The cutflow of one sample from its chunks' cutflows. Wildcards: sample."""
+    input:
+        sample_chunks(paths.CHUNK_CUTFLOW),
+    output:
+        cutflow=paths.CUTFLOW,
+    log:
+        paths.log("merge_cutflow", "{sample}"),
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 1
+    script:
+        "../../scripts/merge_cutflow.py"
 
 
 rule tabulate_cutflow:

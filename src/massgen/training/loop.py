@@ -13,11 +13,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional
+
+from massgen.files import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -34,32 +37,43 @@ class TrainSettings:
 
 @dataclass
 class Batch:
-    """Tensors of a set of jets: features (n, p, f), mask (n, p), label (n,), weight (n,)."""
+    """Tensors of a set of jets: features (n, p, f), mask (n, p), label (n,), weight (n,),
+    and the index of each jet's source domain (n,)."""
 
     features: torch.Tensor
     mask: torch.Tensor
     label: torch.Tensor
     weight: torch.Tensor
+    domain: torch.Tensor
 
     @classmethod
     def from_arrays(
         cls, arrays: dict[str, np.ndarray], device: torch.device, weight: np.ndarray | None = None
     ) -> Batch:
-        """Copy numpy arrays to ``device`` once."""
+        """Copy numpy arrays to ``device`` once (``domain`` defaults to 0 for every jet)."""
         n = len(arrays["label"])
         w = np.ones(n, np.float32) if weight is None else np.asarray(weight, np.float32)
+        domain = np.asarray(arrays["domain"]) if "domain" in arrays else np.zeros(n, np.int64)
         return cls(
             features=torch.as_tensor(np.asarray(arrays["features"]), device=device),
             mask=torch.as_tensor(np.asarray(arrays["mask"]), device=device),
             label=torch.as_tensor(np.asarray(arrays["label"]), dtype=torch.long, device=device),
             weight=torch.as_tensor(w, device=device),
+            domain=torch.as_tensor(domain, dtype=torch.long, device=device),
         )
 
     def __len__(self) -> int:
         return len(self.label)
 
     def take(self, index: torch.Tensor) -> Batch:
-        return Batch(self.features[index], self.mask[index], self.label[index], self.weight[index])
+        """The jets at ``index`` (integer indices or a boolean mask)."""
+        return Batch(
+            self.features[index],
+            self.mask[index],
+            self.label[index],
+            self.weight[index],
+            self.domain[index],
+        )
 
 
 Objective = Callable[[nn.Module, Batch], torch.Tensor]
@@ -92,6 +106,12 @@ def evaluate_loss(model: nn.Module, data: Batch, batch_size: int = 2000) -> floa
     return total / max(len(data), 1)
 
 
+def _save_checkpoint(path: Path, state: dict) -> None:
+    """Write a training checkpoint atomically."""
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
+
+
 def fit(
     model: nn.Module,
     train: Batch,
@@ -99,18 +119,32 @@ def fit(
     settings: TrainSettings,
     seed: int,
     objective: Objective = cross_entropy,
+    checkpoint: Path | str | None = None,
 ) -> dict:
     """Train ``model`` in place; returns the history with the best epoch restored.
 
     ``objective(model, batch)`` gives the loss to minimise (cross-entropy by default;
-    methods add penalties or weights there).
+    methods add penalties or weights there). With ``checkpoint``, the model, optimiser,
+    RNG states, early-stopping state and history are saved after every epoch, and a
+    later call with the same arguments resumes from the last saved epoch, reaching the
+    same final weights as an uninterrupted run (on CPU).
     """
     torch.manual_seed(seed)
     generator = torch.Generator(device="cpu").manual_seed(seed)
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate, amsgrad=True)
     best = {"loss": float("inf"), "epoch": -1, "state": copy.deepcopy(model.state_dict())}
     history: dict = {"settings": asdict(settings), "seed": seed, "epochs": []}
-    for epoch in range(settings.max_epochs):
+    first_epoch, stopped = 0, False
+    if checkpoint is not None and Path(checkpoint).is_file():
+        saved = torch.load(checkpoint, map_location=train.label.device, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optimiser.load_state_dict(saved["optimiser"])
+        generator.set_state(saved["generator"])
+        torch.set_rng_state(saved["torch_rng"])
+        best, history, stopped = saved["best"], saved["history"], saved["stopped"]
+        first_epoch = len(history["epochs"])
+        log.info("resuming from %s after epoch %d", checkpoint, first_epoch - 1)
+    for epoch in range(first_epoch, 0 if stopped else settings.max_epochs):
         start = time.perf_counter()
         model.train()
         order = torch.randperm(len(train), generator=generator).to(train.label.device)
@@ -140,7 +174,21 @@ def fit(
         )
         if val_loss < best["loss"]:
             best = {"loss": val_loss, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
-        elif epoch - best["epoch"] >= settings.patience:
+        stopped = epoch - best["epoch"] >= settings.patience
+        if checkpoint is not None:
+            _save_checkpoint(
+                Path(checkpoint),
+                {
+                    "model": model.state_dict(),
+                    "optimiser": optimiser.state_dict(),
+                    "generator": generator.get_state(),
+                    "torch_rng": torch.get_rng_state(),
+                    "best": best,
+                    "history": history,
+                    "stopped": stopped,
+                },
+            )
+        if stopped:
             break
     model.load_state_dict(best["state"])
     history["best_epoch"] = best["epoch"]
