@@ -19,3 +19,7 @@ rule all:
     default_target: True
     input:
         final_outputs(),
+
+
+onstart:
+    check_executor(workflow)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,26 @@ def generated(tmp_path_factory) -> dict[str, Path]:
         generate_chunk(config, sample, 0, out / f"{sample}.parquet", out / f"{sample}.json")
         paths[sample] = out / f"{sample}.parquet"
     return paths
+
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+SMOKE = REPO / "tests" / "smoke.yaml"
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the workflow in ``workdir`` and return the finished process."""
+    return subprocess.run(
+        [*SNAKEMAKE, "--directory", str(workdir), *args],
+        capture_output=True, text=True, check=False, timeout=1800,
+    )
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory) -> Path:
+    """tests/smoke.yaml run locally on 2 cores, once per session."""
+    workdir = tmp_path_factory.mktemp("smoke")
+    start = time.perf_counter()
+    done = snakemake(workdir, "--configfile", str(SMOKE), "--cores", "2")
+    (workdir / "seconds.txt").write_text(f"{time.perf_counter() - start:.1f}\n")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir

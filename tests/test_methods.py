@@ -165,3 +165,20 @@ def test_feature_critic_gets_gradient_and_learns():
     )
     assert not any(p.requires_grad for p in trained.parameters())
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+@pytest.mark.parametrize("method", ["metareg", "feature_critic"])
+def test_meta_representation_is_saved_and_reused(method, tmp_path):
+    """A rerun of a killed job reloads the meta-trained state instead of redoing it."""
+    from massgen.training.loop import TrainSettings
+    from massgen.training.run import prepare_method
+
+    data, settings, options = toy(), TrainSettings(batch_size=32), {method: {"iterations": 2}}
+    torch.manual_seed(0)
+    first_model = PFN()
+    first = prepare_method(method, first_model, data, settings, options, 0, tmp_path / "meta.pt")
+    assert (tmp_path / "meta.pt").is_file()
+    torch.manual_seed(1)  # a different start: everything must come from meta.pt
+    second_model = PFN()
+    second = prepare_method(method, second_model, data, settings, options, 0, tmp_path / "meta.pt")
+    assert first(first_model, data).item() == pytest.approx(second(second_model, data).item(), rel=1e-6)

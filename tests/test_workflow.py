@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import awkward as ak
 import pytest
@@ -15,27 +12,7 @@ from massgen import paths
 from massgen.files import read_json, read_parquet
 from massgen.training.methods import METHODS
 
-from .conftest import REPO
-
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
-
-
-@pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("smoke")
-    done = snakemake(workdir, "--configfile", str(REPO / "tests" / "smoke.yaml"), "--cores", "2")
-    assert done.returncode == 0, done.stderr[-3000:]
-    return workdir
+from .conftest import REPO, snakemake
 
 
 @pytest.mark.slow

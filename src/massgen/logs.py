@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+
+# Where Slurm reports a job's or job step's GPUs, in order of preference.
+GPU_VARIABLES = ("SLURM_STEP_GPUS", "SLURM_JOB_GPUS", "CUDA_VISIBLE_DEVICES", "SLURM_GPUS_ON_NODE")
 
 
 def setup_logging(path: str | None = None) -> None:
@@ -12,6 +16,14 @@ def setup_logging(path: str | None = None) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.captureWarnings(True)
+    if "SLURM_JOB_ID" in os.environ:
+        gpus = next((os.environ[k] for k in GPU_VARIABLES if os.environ.get(k)), "none")
+        logging.getLogger("massgen").info(
+            "Slurm job %s on %s, GPUs: %s",
+            os.environ["SLURM_JOB_ID"],
+            os.environ.get("SLURMD_NODENAME", "?"),
+            gpus,
+        )
 
     def log_exception(kind, value, tb) -> None:
         logging.getLogger("massgen").error("failed", exc_info=(kind, value, tb))

@@ -1,6 +1,8 @@
 import os
+import shutil
 
 import numpy as np
+from snakemake.exceptions import WorkflowError
 
 from massgen import paths
 from massgen.config import validate_config
@@ -57,6 +59,15 @@ def window_chunks(wildcards):
         )
         for sample in ("qcd", f"zp{wildcards.mass}")
     }
+
+
+def dataset_mb(paths_):
+    """Size in MB of dataset directories (0 before they exist): sets jobs' memory."""
+    total = 0
+    for directory in paths_:
+        if os.path.isdir(directory):
+            total += sum(e.stat().st_size for e in os.scandir(directory) if e.is_file())
+    return total / 1e6
 
 
 def detector_seed(wildcards):
@@ -119,3 +130,14 @@ def final_outputs():
                 paths.EVENTS_HEPMC, study=STUDY, sample=sample, chunk=chunks_of(sample)
             )
     return out
+
+
+def check_executor(workflow):
+    """Stop before any submission when the Slurm executor runs where sbatch is missing."""
+    plugin = workflow.executor_plugin
+    if plugin is not None and plugin.name == "slurm" and shutil.which("sbatch") is None:
+        raise WorkflowError(
+            "snakemake --profile slurm needs Slurm's sbatch on PATH and there is none "
+            "here: run it on a cluster login node, or start the local test Slurm with "
+            "tests/slurm/start_slurm.sh; without a cluster, run snakemake --cores N"
+        )

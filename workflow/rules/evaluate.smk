@@ -22,7 +22,7 @@ rule evaluate_tagger:
         "../../envs/pipeline.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=lambda wc, input: max(4000, 2 * dataset_mb(input.tests)),
         runtime=30,
     params:
         model_dir=lambda wc, input: os.path.dirname(input.model),

@@ -19,7 +19,9 @@ rule train_tagger:
         "../../envs/pipeline.yaml"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=4000,
+        mem_mb=lambda wc, input: max(
+            4000, 3 * dataset_mb(input.train) + 2 * dataset_mb(input.val)
+        ),
         runtime=120,
         gpu=1,
     params:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -64,34 +65,46 @@ def prepare_method(
         return mldg_objective(**options.get("mldg", {}))
     if method == "metareg":
         cfg = MetaRegSettings(**options.get("metareg", {}))
-        n_weights = [p.shape for n, p in model.named_parameters() if n in task_weight_names(model)]
-        meta = WeightedRegulariser(n_weights, power=1 if cfg.regulariser == "weighted_l1" else 2)
-        if meta_path.is_file():
-            saved = torch.load(meta_path, weights_only=False)
-            model.load_state_dict(saved["model"])
-            meta.load_state_dict(saved["meta"])
-        else:
-            meta = metareg_train(model, train, cfg, settings.batch_size, seed)
-            reset_task_network(model, seed)
-            _save_meta(meta_path, model, meta)
+        shapes = [p.shape for n, p in model.named_parameters() if n in task_weight_names(model)]
+
+        def train_regulariser() -> nn.Module:
+            regulariser = metareg_train(model, train, cfg, settings.batch_size, seed)
+            reset_task_network(model, seed)  # MetaReg's final model: a fresh task network
+            return regulariser
+
+        meta = _load_or_meta_train(
+            meta_path,
+            model,
+            train_regulariser,
+            WeightedRegulariser(shapes, power=1 if cfg.regulariser == "weighted_l1" else 2),
+        )
         return regularised_objective(meta.requires_grad_(False))
     if method == "feature_critic":
         cfg = FeatureCriticSettings(**options.get("feature_critic", {}))
-        meta = FeatureCritic().to(train.label.device)
-        if meta_path.is_file():
-            saved = torch.load(meta_path, weights_only=False)
-            model.load_state_dict(saved["model"])
-            meta.load_state_dict(saved["meta"])
-        else:
-            meta = feature_critic_train(model, train, cfg, settings.batch_size, seed)
-            _save_meta(meta_path, model, meta)
+        meta = _load_or_meta_train(
+            meta_path,
+            model,
+            lambda: feature_critic_train(model, train, cfg, settings.batch_size, seed),
+            FeatureCritic().to(train.label.device),
+        )
         return critic_objective(meta.requires_grad_(False))
     raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
 
 
-def _save_meta(path: Path, model: nn.Module, meta: nn.Module) -> None:
+def _load_or_meta_train(
+    path: Path, model: nn.Module, meta_train: Callable[[], nn.Module], empty: nn.Module
+) -> nn.Module:
+    """The meta-representation (and the model after meta-training) from ``path`` if a
+    previous run saved them, else from ``meta_train()``, saved for the next rerun."""
+    if path.is_file():
+        saved = torch.load(path, weights_only=False)
+        model.load_state_dict(saved["model"])
+        empty.load_state_dict(saved["meta"])
+        return empty
+    meta = meta_train()
     with atomic_path(path) as tmp:
         torch.save({"model": model.state_dict(), "meta": meta.state_dict()}, tmp)
+    return meta
 
 
 def reset_task_network(model: nn.Module, seed: int) -> None:
