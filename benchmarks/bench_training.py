@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import awkward as ak
 import numpy as np
@@ -25,7 +26,7 @@ from massgen.models.pfn import PFN
 from massgen.preprocess import point_clouds
 from massgen.training.loop import Batch, TrainSettings, fit
 
-SELECTED = "results/default/jets/qcd/selected.parquet"
+SELECTED = "results/default/jets/qcd/selected"
 
 
 class PlainPFN(nn.Module):
@@ -96,7 +97,7 @@ def toy_arrays(n: int) -> dict[str, np.ndarray]:
 
 
 def preprocessing_memory(n_jets: int = 100_000) -> None:
-    jets = read_parquet(SELECTED)
+    jets = ak.concatenate([read_parquet(p) for p in sorted(Path(SELECTED).glob("chunk*.parquet"))])
     jets = ak.concatenate([jets] * int(np.ceil(n_jets / len(jets))))[:n_jets]
     tracemalloc.start()
     start = time.perf_counter()

@@ -27,9 +27,13 @@ from massgen.training.run import load_model, train_job
 def grid() -> list[tuple[str, dict]]:
     out = []
     for beta, reg in itertools.product((1e-2, 1e-3, 1e-4), ("weighted_l1", "weighted_l2")):
-        out.append(("metareg", {"iterations": 200, "beta": beta, "regulariser": reg, "k": 4, "l": 1}))
+        out.append(
+            ("metareg", {"iterations": 200, "beta": beta, "regulariser": reg, "k": 4, "l": 1})
+        )
     for beta, gamma in itertools.product((1e-2, 1e-3, 1e-4), (1e-2, 1e-3)):
-        out.append(("feature_critic", {"iterations": 200, "beta": beta, "gamma": gamma, "held_out": 1}))
+        out.append(
+            ("feature_critic", {"iterations": 200, "beta": beta, "gamma": gamma, "held_out": 1})
+        )
     return out
 
 

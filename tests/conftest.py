@@ -56,7 +56,10 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the workflow in ``workdir`` and return the finished process."""
     return subprocess.run(
         [*SNAKEMAKE, "--directory", str(workdir), *args],
-        capture_output=True, text=True, check=False, timeout=1800,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
     )
 
 

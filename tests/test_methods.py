@@ -181,4 +181,6 @@ def test_meta_representation_is_saved_and_reused(method, tmp_path):
     torch.manual_seed(1)  # a different start: everything must come from meta.pt
     second_model = PFN()
     second = prepare_method(method, second_model, data, settings, options, 0, tmp_path / "meta.pt")
-    assert first(first_model, data).item() == pytest.approx(second(second_model, data).item(), rel=1e-6)
+    assert first(first_model, data).item() == pytest.approx(
+        second(second_model, data).item(), rel=1e-6
+    )

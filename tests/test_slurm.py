@@ -20,8 +20,15 @@ from massgen import paths
 
 from .conftest import REPO, SMOKE, SNAKEMAKE
 
-SLURM_ARGS = ["--profile", str(REPO / "slurm"), "--slurm-status-command", "squeue",
-              "--slurm-no-account", "--slurm-init-seconds-before-status-checks", "2"]
+SLURM_ARGS = [
+    "--profile",
+    str(REPO / "slurm"),
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-no-account",
+    "--slurm-init-seconds-before-status-checks",
+    "2",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +40,12 @@ def slurm():
 
 def running_training_job() -> str | None:
     """Slurm id of a running train_tagger job, if any."""
-    out = subprocess.run(["squeue", "-h", "-t", "RUNNING", "-o", "%i %k"], capture_output=True,
-                         text=True, check=False).stdout
+    out = subprocess.run(
+        ["squeue", "-h", "-t", "RUNNING", "-o", "%i %k"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     for line in out.splitlines():
         job_id, _, comment = line.partition(" ")
         if comment.startswith("rule_train_tagger"):
@@ -47,8 +58,12 @@ def slurm_run(slurm, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("slurm")
     log = (workdir / "snakemake.log").open("w")
     start = time.perf_counter()
-    proc = subprocess.Popen([*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(SMOKE),
-                             *SLURM_ARGS], stdout=log, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(SMOKE), *SLURM_ARGS],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     cancelled = None
     while proc.poll() is None:
         if cancelled is None and (job := running_training_job()):
@@ -78,8 +93,12 @@ def test_every_job_went_through_sbatch(slurm_run):
 @pytest.mark.slow
 def test_cancelled_training_was_retried(slurm_run):
     assert slurm_run["cancelled"] is not None
-    ids = [slurm for _, slurm in re.findall(r"Job (\d+) has been submitted with SLURM jobid (\d+)",
-                                             slurm_run["log"])]
+    ids = [
+        slurm
+        for _, slurm in re.findall(
+            r"Job (\d+) has been submitted with SLURM jobid (\d+)", slurm_run["log"]
+        )
+    ]
     assert slurm_run["cancelled"] in ids
 
 

@@ -54,10 +54,13 @@ def leading_jets(reco: ak.Array, radius: float = 1.0) -> ak.Array:
     reco = reco[ak.num(reco.candidates) > 0]
     jet_def = fastjet.JetDefinition(fastjet.antikt_algorithm, radius)
     sequence = fastjet.ClusterSequence(to_cartesian(reco.candidates), jet_def)
-    jets = sequence.inclusive_jets()
-    index = sequence.constituent_index()
-    pt = np.hypot(jets.px, jets.py)
-    order = ak.argsort(pt, axis=1, ascending=False)
+    # Constituent indices only for jets at least as hard as the softest leading jet: the
+    # same leading jets, without bookkeeping every soft jet of every event.
+    all_jets = sequence.inclusive_jets()
+    softest_leading = float(ak.min(ak.max(np.hypot(all_jets.px, all_jets.py), axis=1)))
+    jets = sequence.inclusive_jets(0.999 * softest_leading)
+    index = sequence.constituent_index(0.999 * softest_leading)
+    order = ak.argsort(np.hypot(jets.px, jets.py), axis=1, ascending=False)
     jet = jets[order][:, 0]
     members = index[order][:, 0]
     constituents = reco.candidates[members]
