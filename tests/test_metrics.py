@@ -61,3 +61,28 @@ def test_domain_score_uses_single_mass_baseline(tmp_path):
     assert rows[("150-600", 0, 150)]["domain_score"] == pytest.approx(0.85 / 0.85)
     assert rows[("150-600", 0, 600)]["domain_score"] == pytest.approx(0.72 / 0.80)
     assert rows[("150", 0, 600)]["domain_score"] == pytest.approx(0.60 / 0.80)
+
+
+def test_predict_on_memory_mapped_dataset(tmp_path):
+    """Scores from read-only memory-mapped arrays (warnings are errors in this suite)."""
+    import torch
+
+    from massgen.datasets import load_dataset
+    from massgen.evaluation.metrics import predict
+    from massgen.models.pfn import PFN
+
+    rng = np.random.default_rng(0)
+    arrays = {
+        "features": rng.normal(size=(30, 8, 4)).astype(np.float32),
+        "mask": np.ones((30, 8), bool),
+        "label": rng.integers(0, 2, 30).astype(np.int8),
+        "jet_mass": np.zeros(30, np.float32),
+        "jet_pt": np.zeros(30, np.float32),
+    }
+    for name, array in arrays.items():
+        np.save(tmp_path / f"{name}.npy", array)
+    data = load_dataset(tmp_path)
+    torch.manual_seed(0)
+    scores = predict(PFN(), data["features"], data["mask"], batch_size=7)
+    assert scores.shape == (30,)
+    assert np.all((scores >= 0) & (scores <= 1))

@@ -38,8 +38,8 @@ def predict(
     device = next(model.parameters()).device
     out = []
     for start in range(0, len(features), batch_size):
-        x = torch.as_tensor(np.asarray(features[start : start + batch_size]), device=device)
-        m = torch.as_tensor(np.asarray(mask[start : start + batch_size]), device=device)
+        x = torch.as_tensor(np.array(features[start : start + batch_size]), device=device)
+        m = torch.as_tensor(np.array(mask[start : start + batch_size]), device=device)
         out.append(torch.softmax(model(x, m), dim=1)[:, 1].cpu().numpy())
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
