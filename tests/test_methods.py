@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -136,14 +138,20 @@ def test_mldg_gradient_matches_known_answer():
     assert torch.allclose(mldg, expected, atol=1e-5, rtol=1e-4)
 
 
-def test_metareg_regulariser_learns():
+@pytest.mark.parametrize("kind", ["weighted_l1", "weighted_l2", "mlp"])
+def test_metareg_regulariser_learns(kind):
+    """Zero meta-iterations give the initial regulariser; three must change it."""
     data, model = toy(), small_pfn()
-    regulariser = metareg_train(
-        model, data, MetaRegSettings(iterations=3, beta=1e-2, k=1, l=2), batch_size=32, seed=0
-    )
-    values = torch.cat([p.flatten() for p in regulariser.phi])
-    assert not torch.allclose(values, torch.full_like(values, 1e-3))
-    assert not any(p.requires_grad for p in regulariser.parameters())
+
+    def regulariser_after(iterations):
+        settings = MetaRegSettings(iterations=iterations, beta=1e-2, k=1, l=2, regulariser=kind)
+        return metareg_train(copy.deepcopy(model), data, settings, batch_size=32, seed=0)
+
+    before = torch.cat([p.flatten() for p in regulariser_after(0).parameters()])
+    trained = regulariser_after(3)
+    after = torch.cat([p.flatten() for p in trained.parameters()])
+    assert not torch.allclose(before, after)
+    assert not any(p.requires_grad for p in trained.parameters())
 
 
 def test_feature_critic_gets_gradient_and_learns():

@@ -12,7 +12,7 @@ task network T_theta (``model.f``). Gradients through inner updates use
   networks, k plain updates per domain, l regularised updates of a copied task network
   on domain a and the unregularised loss on domain b as meta-loss; then a new model
   with the trained feature extractor and a fresh task network is trained with R_phi
-  frozen. The paper's MLP regulariser is not implemented.
+  frozen. The MLP regulariser is a small MLP shared by all weights (our choice).
 - Feature-Critic (Li et al., arXiv:1901.11448): a critic h_phi (512, 128 hidden, ReLU,
   softplus output) on the latent features is meta-trained by the improvement tanh(L_te(
   psi_new) - L_te(psi_old)) its gradient brings on held-out domains; then the model is
@@ -110,6 +110,27 @@ def mldg_loss(
     return loss_train + beta * loss_with(model, updated, test)
 
 
+class MLPRegulariser(nn.Module):
+    """R_phi(theta) = softplus(sum_j MLP_phi(|theta_j|)): one small MLP (1 -> 16 -> 1, ReLU)
+    shared by every weight of F. The paper names an MLP regulariser without its form;
+    this per-weight form keeps phi small whatever the size of F."""
+
+    def __init__(self, hidden: int = 16) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(1, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+
+    def forward(self, weights: list[torch.Tensor]) -> torch.Tensor:
+        magnitudes = torch.cat([w.abs().reshape(-1, 1) for w in weights])
+        return functional.softplus(self.net(magnitudes).sum())
+
+
+def make_regulariser(kind: str, shapes: list[torch.Size]) -> nn.Module:
+    """MetaReg's regulariser: ``weighted_l1``, ``weighted_l2`` or ``mlp``."""
+    if kind == "mlp":
+        return MLPRegulariser()
+    return WeightedRegulariser(shapes, power={"weighted_l1": 1, "weighted_l2": 2}[kind])
+
+
 class WeightedRegulariser(nn.Module):
     """R_phi(theta) = softplus(sum_j phi_j |theta_j|^p), p = 1 or 2, over F's weights."""
 
@@ -168,16 +189,15 @@ class MetaRegSettings:
 
 def metareg_train(
     model: nn.Module, data: Batch, settings: MetaRegSettings, batch_size: int, seed: int
-) -> WeightedRegulariser:
+) -> nn.Module:
     """Meta-train the regulariser; ``model.phi`` ends as the shared feature extractor."""
     torch.manual_seed(seed)
     sampler = DomainSampler(data, batch_size, seed)
     names = task_weight_names(model)
     task_names = [n for n, _ in model.named_parameters() if n.startswith("f.")]
     tasks = [fresh_task(model, seed + i) for i in range(sampler.n_domains)]
-    regulariser = WeightedRegulariser(
-        [dict(model.named_parameters())[n].shape for n in names],
-        power={"weighted_l1": 1, "weighted_l2": 2}[settings.regulariser],
+    regulariser = make_regulariser(
+        settings.regulariser, [dict(model.named_parameters())[n].shape for n in names]
     )
     psi = [p for n, p in model.named_parameters() if n.startswith("phi.")]
     base_opt = torch.optim.Adam(

@@ -19,9 +19,9 @@ from massgen.training.meta import (
     FeatureCritic,
     FeatureCriticSettings,
     MetaRegSettings,
-    WeightedRegulariser,
     critic_objective,
     feature_critic_train,
+    make_regulariser,
     metareg_train,
     mldg_objective,
     regularised_objective,
@@ -76,7 +76,7 @@ def prepare_method(
             meta_path,
             model,
             train_regulariser,
-            WeightedRegulariser(shapes, power=1 if cfg.regulariser == "weighted_l1" else 2),
+            make_regulariser(cfg.regulariser, shapes),
         )
         return regularised_objective(meta.requires_grad_(False))
     if method == "feature_critic":
