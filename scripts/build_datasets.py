@@ -4,8 +4,8 @@ from massgen.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 
-from massgen.datasets import ZOOMS, build_window
-from massgen.selection import SPLITS
+from massgen.datasets import build_window
+from massgen.grid import SPLITS, ZOOMS
 
 mass = int(snakemake.wildcards.mass)
 out = snakemake.output

@@ -11,7 +11,8 @@ import pytest
 from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
 from massgen.generation.hepmc import read_hepmc
-from massgen.generation.pythia import export_hepmc, generate_chunk, sample_mass
+from massgen.generation.pythia import export_hepmc, generate_chunk
+from massgen.grid import sample_mass
 
 from .conftest import small_config
 

@@ -10,7 +10,7 @@ import yaml
 
 from massgen import paths
 from massgen.files import read_json, read_parquet
-from massgen.training.methods import METHODS
+from massgen.grid import METHODS
 
 from .conftest import REPO, snakemake
 

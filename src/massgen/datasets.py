@@ -19,14 +19,13 @@ import numpy as np
 
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
+from massgen.grid import SPLITS, ZOOMS
 from massgen.preprocess import jet_images, point_clouds
-from massgen.selection import SPLITS
 
 log = logging.getLogger(__name__)
 
 FEATURES = ("pt_fraction", "eta_rot", "phi_rot", "g_pid")
 ARRAYS = ("features", "mask", "label", "jet_mass", "jet_pt")
-ZOOMS = ("nozoom", "zoom")
 IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of the jet images in eta', phi'
 
 

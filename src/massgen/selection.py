@@ -11,9 +11,8 @@ import awkward as ak
 import numpy as np
 
 from massgen.files import atomic_path, read_json, read_parquet, write_json, write_parquet
+from massgen.grid import SPLITS
 from massgen.seeding import hash_uniform
-
-SPLITS = ("train", "val", "test")
 
 
 def assign_split(sample: str, event_id: np.ndarray, fractions: dict[str, float]) -> np.ndarray:

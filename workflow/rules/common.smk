@@ -6,10 +6,7 @@ from snakemake.exceptions import WorkflowError
 
 from massgen import paths
 from massgen.config import validate_config
-from massgen.datasets import ZOOMS
-from massgen.generation.pythia import sample_names
-from massgen.selection import SPLITS
-from massgen.training.methods import METHODS
+from massgen.grid import METHODS, SPLITS, ZOOMS, sample_names
 from massgen.seeding import derive_seed
 
 validate_config(

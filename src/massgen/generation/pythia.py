@@ -23,6 +23,7 @@ import pythia8mc
 import massgen
 from massgen.files import atomic_path, read_parquet, write_json, write_parquet
 from massgen.generation.zprime import Z_ID, ZPRIME_ID, ZPRIME_QUARKS, FFbarToZZprime, zprime_width
+from massgen.grid import sample_mass
 from massgen.seeding import derive_seed
 
 log = logging.getLogger(__name__)
@@ -31,20 +32,6 @@ MB_TO_FB = 1e12
 BATCH = 250  # events per nextBatch call, between progress reports
 QUIET = ["Print:quiet = on", "Next:numberCount = 0"]
 NEUTRINO_Z = ["23:onMode = off", "23:onIfAny = 12 14 16"]
-
-
-def sample_mass(sample: str) -> int | None:
-    """Z' mass in GeV of a sample name ``zp<mass>``, or None for ``qcd``."""
-    if sample == "qcd":
-        return None
-    if sample.startswith("zp") and sample[2:].isdigit():
-        return int(sample[2:])
-    raise ValueError(f"unknown sample {sample!r}: expected 'qcd' or 'zp<mass>'")
-
-
-def sample_names(masses: list[int]) -> list[str]:
-    """All samples of a study: one per Z' mass, then the QCD pool."""
-    return [f"zp{m}" for m in masses] + ["qcd"]
 
 
 def zprime_settings(mass: float, coupling: float, decay_quarks: list[int]) -> list[str]:

@@ -17,9 +17,6 @@ from torch import nn
 
 from massgen.training.loop import Batch, Objective, cross_entropy
 
-SIMPLE_METHODS = ("baseline", "planing", "l1", "l2")
-META_METHODS = ("mldg", "metareg", "feature_critic")
-METHODS = SIMPLE_METHODS + META_METHODS
 PLANING_BINS = 64
 PENALTY_STRENGTH = 1e-3
 

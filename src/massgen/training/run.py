@@ -13,6 +13,7 @@ from torch import nn
 
 from massgen.datasets import FEATURES, load_dataset
 from massgen.files import atomic_path, write_json
+from massgen.grid import METHODS
 from massgen.models.pfn import PFN, build_model
 from massgen.training.loop import Batch, Objective, TrainSettings, choose_device, cross_entropy, fit
 from massgen.training.meta import (
@@ -27,7 +28,7 @@ from massgen.training.meta import (
     regularised_objective,
     task_weight_names,
 )
-from massgen.training.methods import METHODS, PENALTY_STRENGTH, penalised, planing_weights
+from massgen.training.methods import PENALTY_STRENGTH, penalised, planing_weights
 
 log = logging.getLogger(__name__)
 
