@@ -180,7 +180,7 @@ class MetaRegSettings:
     """MetaReg hyper-parameters (paper Table I names)."""
 
     iterations: int = 1000
-    beta: float = 1e-3
+    beta: float = 1e-4
     regulariser: str = "weighted_l1"
     k: int = 4
     l: int = 1
@@ -246,7 +246,7 @@ class FeatureCriticSettings:
     """Feature-Critic hyper-parameters (paper Table I names; S = held-out domains)."""
 
     iterations: int = 1000
-    beta: float = 1e-3
+    beta: float = 1e-2
     gamma: float = 1e-3
     alpha: float = 1e-3
     held_out: int = 1
