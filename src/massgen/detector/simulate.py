@@ -79,14 +79,14 @@ def _calorimeter_flow(
     tower: np.ndarray,
     track_energy: np.ndarray,
     track_sigma: np.ndarray,
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Towers of one calorimeter, their neutral excess, and the track rescale factors.
 
     ``deposit``: energy seen by this calorimeter per particle (GeV); ``track_energy`` and
     ``track_sigma``: the particle's reconstructed track energy and its uncertainty where
     the track's energy is counted by this calorimeter (0 elsewhere).
-    Returns the neutral candidates, each particle's tower key and each tower's track
-    rescale factor (indexed by the key).
+    Returns the neutral candidates (event, pt, eta, phi) and, per particle, the factor
+    by which its track is rescaled (1 where the tower kept a neutral excess).
     """
     n_towers = calo.segmentation.n_towers
     hit = (tower >= 0) & ((deposit > 0) | (track_energy > 0))
@@ -129,7 +129,7 @@ def _calorimeter_flow(
     }
     particle_rescale = np.ones_like(deposit)
     particle_rescale[hit] = rescale[inverse]
-    return neutrals, key, particle_rescale
+    return neutrals, particle_rescale
 
 
 def simulate(events: ak.Array, seed: int) -> ak.Array:
@@ -168,7 +168,7 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
         fraction = calo.fraction(abs_pid) * visible
         tower = calo.segmentation.locate(eta_pos, phi_pos)
         counted = is_track & (fraction > 0)
-        neutrals, _, factor = _calorimeter_flow(
+        neutrals, factor = _calorimeter_flow(
             rng,
             calo,
             event,
