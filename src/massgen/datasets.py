@@ -66,6 +66,7 @@ def build_window(
     """
     index = {split: read_parquet(path) for split, path in index_paths.items()}
     index = {split: ix[ix.balanced] for split, ix in index.items()}
+    rows_by_chunk = {split: _group_by_chunk(ix) for split, ix in index.items()}
     with contextlib.ExitStack() as stack:
         tmp_dirs = {
             (zoom, split): stack.enter_context(atomic_path(out_dirs[zoom][split]))
@@ -80,7 +81,14 @@ def build_window(
         for sample, paths in selected_paths.items():
             for chunk, path in enumerate(paths):
                 _fill_from_chunk(
-                    read_parquet(path), sample, chunk, index, arrays, images, max_constituents
+                    read_parquet(path),
+                    sample,
+                    chunk,
+                    index,
+                    rows_by_chunk,
+                    arrays,
+                    images,
+                    max_constituents,
                 )
         for array_set in arrays.values():
             for array in array_set.values():
@@ -104,11 +112,26 @@ def build_window(
     )
 
 
+def _group_by_chunk(ix: ak.Array) -> dict[tuple[str, int], np.ndarray]:
+    """Positions of the index rows of each (sample, chunk), found once per build."""
+    samples = ak.to_numpy(ix.sample).astype(str)
+    chunks = ak.to_numpy(ix.chunk)
+    groups: dict[tuple[str, int], np.ndarray] = {}
+    for sample in np.unique(samples):
+        of_sample = np.flatnonzero(samples == sample)
+        order = of_sample[np.argsort(chunks[of_sample], kind="stable")]
+        values, starts = np.unique(chunks[order], return_index=True)
+        for chunk, part in zip(values, np.split(order, starts[1:]), strict=True):
+            groups[(str(sample), int(chunk))] = part
+    return groups
+
+
 def _fill_from_chunk(
     jets: ak.Array,
     sample: str,
     chunk: int,
     index: dict[str, ak.Array],
+    rows_by_chunk: dict[str, dict[tuple[str, int], np.ndarray]],
     arrays: dict,
     images: dict,
     max_constituents: int,
@@ -116,9 +139,7 @@ def _fill_from_chunk(
     """Preprocess the indexed jets of one selected chunk into their rows of every dataset."""
     event_ids = ak.to_numpy(jets.event_id)
     for split, ix in index.items():
-        mine = np.flatnonzero(
-            (ak.to_numpy(ix.sample).astype(str) == sample) & (ak.to_numpy(ix.chunk) == chunk)
-        )
+        mine = rows_by_chunk[split].get((sample, chunk), np.zeros(0, dtype=np.int64))
         if len(mine) == 0:
             continue
         wanted = ak.to_numpy(ix.event_id)[mine]
