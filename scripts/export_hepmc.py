@@ -6,4 +6,9 @@ setup_logging(snakemake.log[0])
 
 from massgen.generation.pythia import export_hepmc
 
-export_hepmc(snakemake.input.events, snakemake.output.hepmc, snakemake.params.sqrt_s)
+export_hepmc(
+    snakemake.input.events,
+    snakemake.input.meta,
+    snakemake.output.hepmc,
+    snakemake.params.sqrt_s,
+)

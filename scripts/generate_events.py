@@ -1,4 +1,4 @@
-"""Rule generate_events: one chunk of Pythia 8 events."""
+"""Rule generate_events: one chunk of Pythia 8 events (or of a MadGraph LHE shower)."""
 
 from massgen.logs import setup_logging
 
@@ -12,4 +12,5 @@ generate_chunk(
     int(snakemake.wildcards.chunk),
     snakemake.output.events,
     snakemake.output.meta,
+    lhe=snakemake.input.get("lhe"),
 )

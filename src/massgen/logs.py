@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
+# Name and version of the container image a job runs in (written by envs/*.Containerfile).
+IMAGE_MARKER = Path("/etc/massgen-image")
 # Where Slurm reports a job's or job step's GPUs, in order of preference.
 GPU_VARIABLES = ("SLURM_STEP_GPUS", "SLURM_JOB_GPUS", "CUDA_VISIBLE_DEVICES", "SLURM_GPUS_ON_NODE")
 
@@ -16,6 +19,8 @@ def setup_logging(path: str | None = None) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.captureWarnings(True)
+    if IMAGE_MARKER.is_file():
+        logging.getLogger("massgen").info("image: %s", IMAGE_MARKER.read_text().strip())
     if "SLURM_JOB_ID" in os.environ:
         gpus = next((os.environ[k] for k in GPU_VARIABLES if os.environ.get(k)), "none")
         logging.getLogger("massgen").info(

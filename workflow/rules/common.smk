@@ -1,11 +1,16 @@
 import os
 import shutil
+import sys
 
 import numpy as np
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 
 from massgen import paths
 from massgen.config import validate_config
+from massgen.executor import requested_executor
+from massgen.generation.madgraph import madgraph_seed
+from massgen.generation.pythia import chunk_events
 from massgen.grid import METHODS, SPLITS, ZOOMS, sample_names
 from massgen.seeding import derive_seed
 
@@ -15,6 +20,9 @@ validate_config(
 
 STUDY = config["study"]
 SAMPLES = sample_names(config["masses"])
+GENERATOR = config["generation"]["generator"]
+DETECTOR = config["detector"]["kind"]
+IMAGES = config["images"]
 
 
 wildcard_constraints:
@@ -129,12 +137,61 @@ def final_outputs():
     return out
 
 
+SBATCH_MISSING = (
+    "snakemake --profile slurm needs Slurm's sbatch on PATH and there is none "
+    "here: run it on a cluster login node, or start the local test Slurm with "
+    "tests/slurm/start_slurm.sh; without a cluster, run snakemake --cores N"
+)
+
+
+def warn_if_sbatch_missing():
+    """Say at once (dry runs included) that the Slurm executor cannot submit here."""
+    if requested_executor(sys.argv) == "slurm" and shutil.which("sbatch") is None:
+        logger.warning(f"WARNING: {SBATCH_MISSING}")
+
+
+warn_if_sbatch_missing()
+
+
 def check_executor(workflow):
     """Stop before any submission when the Slurm executor runs where sbatch is missing."""
     plugin = workflow.executor_plugin
     if plugin is not None and plugin.name == "slurm" and shutil.which("sbatch") is None:
-        raise WorkflowError(
-            "snakemake --profile slurm needs Slurm's sbatch on PATH and there is none "
-            "here: run it on a cluster login node, or start the local test Slurm with "
-            "tests/slurm/start_slurm.sh; without a cluster, run snakemake --cores N"
-        )
+        raise WorkflowError(SBATCH_MISSING)
+
+
+def tool_home(name):
+    """Installation directory of an external program: config tools.<name>, else the
+    environment's MASSGEN_<NAME>, else None (the program is on PATH, as in its image).
+    """
+    home = config["tools"][name] or os.environ.get(f"MASSGEN_{name.upper()}")
+    return os.path.abspath(home) if home else None
+
+
+def madgraph_command():
+    """Command line that starts mg5_aMC (with this Python, which has six, if installed)."""
+    home = tool_home("madgraph")
+    return f"{sys.executable} {home}/bin/mg5_aMC" if home else "mg5_aMC"
+
+
+def delphes_setup():
+    """The Delphes installation's setup.sh, or '' when Delphes is on PATH."""
+    home = tool_home("delphes")
+    return f"{home}/setup.sh" if home else ""
+
+
+def generation_inputs(wildcards):
+    """Inputs of generate_events: the chunk's MadGraph LHE file on the MadGraph path."""
+    if GENERATOR == "pythia":
+        return {}
+    return {"lhe": paths.LHE.format(**wildcards)}
+
+
+def lhe_events(wildcards):
+    """Events of one MadGraph chunk."""
+    return chunk_events(config, wildcards.sample, int(wildcards.chunk))
+
+
+def lhe_seed(wildcards):
+    """MadGraph seed of one chunk."""
+    return madgraph_seed(config, wildcards.sample, int(wildcards.chunk))

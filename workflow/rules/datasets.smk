@@ -11,6 +11,8 @@ rule index_window:
         paths.log("index_window", "{mass}"),
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     script:
         "../../scripts/index_window.py"
@@ -40,6 +42,8 @@ rule build_datasets:
         paths.benchmark("build_datasets", "{mass}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     resources:
         mem_mb=6000,

@@ -1,23 +1,81 @@
-rule simulate_detector:
-    """Built-in CMS-like detector on one chunk: particle-flow candidates and MET.
+if DETECTOR == "builtin":
 
-    Wildcards: sample, chunk. Writes reco parquet (the schema a Delphes reader fills).
-    """
-    input:
-        events=paths.EVENTS,
-    output:
-        reco=paths.RECO,
-    log:
-        paths.log("simulate_detector", "{sample}/chunk{chunk}"),
-    benchmark:
-        paths.benchmark("simulate_detector", "{sample}/chunk{chunk}")
-    conda:
-        "../../envs/pipeline.yaml"
-    threads: 1
-    resources:
-        mem_mb=3000,
-        runtime=30,
-    params:
-        seed=detector_seed,
-    script:
-        "../../scripts/simulate_detector.py"
+    rule simulate_detector:
+        """Built-in CMS-like detector on one chunk: particle-flow candidates and MET.
+
+        Wildcards: sample, chunk. Writes reco parquet (the schema the Delphes reader fills).
+        """
+        input:
+            events=paths.EVENTS,
+        output:
+            reco=paths.RECO,
+        log:
+            paths.log("simulate_detector", "{sample}/chunk{chunk}"),
+        benchmark:
+            paths.benchmark("simulate_detector", "{sample}/chunk{chunk}")
+        conda:
+            "../../envs/pipeline.yaml"
+        container:
+            IMAGES["python"]
+        threads: 1
+        resources:
+            mem_mb=3000,
+            runtime=30,
+        params:
+            seed=detector_seed,
+        script:
+            "../../scripts/simulate_detector.py"
+
+else:
+
+    rule run_delphes:
+        """Delphes 3.5.1 (DelphesHepMC3, CMS card seeded per chunk) on one chunk's HepMC3.
+
+        Wildcards: sample, chunk.
+        """
+        input:
+            hepmc=paths.EVENTS_HEPMC,
+        output:
+            root=paths.DELPHES_ROOT,
+        log:
+            paths.log("run_delphes", "{sample}/chunk{chunk}"),
+        benchmark:
+            paths.benchmark("run_delphes", "{sample}/chunk{chunk}")
+        conda:
+            "../../envs/delphes.yaml"
+        container:
+            IMAGES["delphes"]
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=60,
+        params:
+            script=os.path.join(workflow.basedir, "scripts", "delphes.sh"),
+            card=config["detector"]["delphes_card"],
+            seed=detector_seed,
+            setup=delphes_setup(),
+        shell:
+            "bash {params.script} {input.hepmc} {params.card} {params.seed} {output.root}"
+            " {params.setup} > {log} 2>&1"
+
+    rule read_delphes:
+        """Delphes EFlow candidates and MissingET of one chunk into the reco parquet schema.
+
+        Wildcards: sample, chunk.
+        """
+        input:
+            root=paths.DELPHES_ROOT,
+        output:
+            reco=paths.RECO,
+        log:
+            paths.log("read_delphes", "{sample}/chunk{chunk}"),
+        conda:
+            "../../envs/pipeline.yaml"
+        container:
+            IMAGES["python"]
+        threads: 1
+        resources:
+            mem_mb=3000,
+            runtime=30,
+        script:
+            "../../scripts/read_delphes.py"

@@ -20,6 +20,8 @@ rule evaluate_tagger:
         paths.benchmark("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     resources:
         mem_mb=lambda wc, input: max(4000, 2 * dataset_mb(input.tests)),
@@ -41,6 +43,8 @@ rule summarise_scores:
         paths.log("summarise_scores", "all"),
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     script:
         "../../scripts/summarise_scores.py"

@@ -1,8 +1,92 @@
+if GENERATOR == "madgraph":
+
+    rule madgraph_card:
+        """MadGraph script of one sample: process, cuts, seed, Z' mass and coupling.
+
+        Wildcards: sample (zp<mass> or qcd).
+        """
+        output:
+            card=paths.MADGRAPH_CARD,
+        log:
+            paths.log("madgraph_card", "{sample}"),
+        conda:
+            "../../envs/pipeline.yaml"
+        container:
+            IMAGES["python"]
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        script:
+            "../../scripts/madgraph_card.py"
+
+    rule madgraph_gridpack:
+        """Build one sample's MadGraph gridpack (process output, survey, compilation) once.
+
+        Wildcards: sample. Every chunk of the sample is generated from it.
+        """
+        input:
+            card=paths.MADGRAPH_CARD,
+        output:
+            gridpack=paths.GRIDPACK,
+        log:
+            paths.log("madgraph_gridpack", "{sample}"),
+        benchmark:
+            paths.benchmark("madgraph_gridpack", "{sample}")
+        conda:
+            "../../envs/madgraph.yaml"
+        container:
+            IMAGES["madgraph"]
+        threads: 2
+        resources:
+            mem_mb=4000,
+            runtime=120,
+        params:
+            script=os.path.join(workflow.basedir, "scripts", "madgraph_gridpack.sh"),
+            ufo=os.path.join(workflow.basedir, "workflow", "models", "SM_Zprime_UFO"),
+            mg5=madgraph_command(),
+        shell:
+            "bash {params.script} {input.card} {params.ufo} {output.gridpack} {params.mg5}"
+            " > {log} 2>&1"
+
+    rule madgraph_events:
+        """One chunk of LHE events from the sample's gridpack, with the chunk's own seed.
+
+        Wildcards: sample, chunk.
+        """
+        input:
+            gridpack=paths.GRIDPACK,
+        output:
+            lhe=paths.LHE,
+        log:
+            paths.log("madgraph_events", "{sample}/chunk{chunk}"),
+        benchmark:
+            paths.benchmark("madgraph_events", "{sample}/chunk{chunk}")
+        conda:
+            "../../envs/madgraph.yaml"
+        container:
+            IMAGES["madgraph"]
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=60,
+        params:
+            script=os.path.join(workflow.basedir, "scripts", "madgraph_events.sh"),
+            n=lhe_events,
+            seed=lhe_seed,
+        shell:
+            "bash {params.script} {input.gridpack} {params.n} {params.seed} {output.lhe}"
+            " > {log} 2>&1"
+
+
 rule generate_events:
     """Generate one chunk of a sample with Pythia 8: final-state particles and metadata.
 
     Wildcards: sample (zp<mass> or qcd), chunk. Seed from (seed, study, sample, chunk).
+    With generator: madgraph, Pythia showers the chunk's MadGraph LHE file instead.
     """
+    input:
+        unpack(generation_inputs),
     output:
         events=paths.EVENTS,
         meta=paths.EVENTS_META,
@@ -12,6 +96,8 @@ rule generate_events:
         paths.benchmark("generate_events", "{sample}/chunk{chunk}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     resources:
         mem_mb=2000,
@@ -27,6 +113,7 @@ rule export_hepmc:
     """
     input:
         events=paths.EVENTS,
+        meta=paths.EVENTS_META,
     output:
         hepmc=paths.EVENTS_HEPMC,
     log:
@@ -35,6 +122,8 @@ rule export_hepmc:
         paths.benchmark("export_hepmc", "{sample}/chunk{chunk}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     resources:
         mem_mb=2000,

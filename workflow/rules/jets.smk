@@ -13,6 +13,8 @@ rule cluster_jets:
         paths.benchmark("cluster_jets", "{sample}/chunk{chunk}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     resources:
         mem_mb=3000,
@@ -40,6 +42,8 @@ rule select_jets:
         paths.benchmark("select_jets", "{sample}/chunk{chunk}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     resources:
         mem_mb=3000,
@@ -58,6 +62,8 @@ rule merge_cutflow:
         paths.log("merge_cutflow", "{sample}"),
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     script:
         "../../scripts/merge_cutflow.py"
@@ -75,6 +81,8 @@ rule tabulate_cutflow:
         paths.log("tabulate_cutflow", "all"),
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     script:
         "../../scripts/tabulate_cutflow.py"

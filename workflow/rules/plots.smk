@@ -14,6 +14,8 @@ rule plot_jet_images:
         paths.log("plot_jet_images", "all"),
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     params:
         image_keys=[(m, z) for m in image_masses() for z in ZOOMS],
@@ -46,6 +48,8 @@ rule plot_scores:
         paths.log("plot_scores", "all"),
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: 1
     script:
         "../../scripts/plot_scores.py"

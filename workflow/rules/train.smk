@@ -17,6 +17,8 @@ rule train_tagger:
         paths.benchmark("train_tagger", "{method}/{sources}/{zoom}/seed{seed}")
     conda:
         "../../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
     threads: config["training"]["threads"]
     resources:
         mem_mb=lambda wc, input: max(

@@ -7,6 +7,7 @@ detector writes them; MissingET gives met and met_phi.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import awkward as ak
@@ -15,6 +16,9 @@ import uproot
 
 from massgen.detector.simulate import NEUTRAL_HADRON, PHOTON, TRACK
 from massgen.errors import InputFileError
+from massgen.files import write_parquet
+
+log = logging.getLogger(__name__)
 
 BRANCHES = {
     "EFlowTrack": ("PT", "Eta", "Phi", "Mass", "Charge", "PID"),
@@ -52,17 +56,36 @@ def _first(values: ak.Array, dtype: type) -> np.ndarray:
     return ak.to_numpy(ak.fill_none(ak.firsts(values), 0)).astype(dtype)
 
 
-def read_delphes(path: Path | str) -> ak.Array:
-    """Events (event_id, candidates, met, met_phi) from a Delphes tree ``Delphes``."""
+def _read_tree(path: Path | str, names: list[str]) -> ak.Array:
+    """Branches ``names`` of the tree ``Delphes``; InputFileError (one line, naming the
+    file and, where one lacks, the branch) for a missing, foreign, truncated or partial file."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
+    try:
+        tree = uproot.open(path)["Delphes"]
+    except Exception as exc:  # uproot raises many kinds for damaged or foreign files
+        raise InputFileError(
+            f"{path}: not a readable Delphes ROOT file ({_one_line(exc)})"
+        ) from exc
+    missing = [name for name in names if name not in tree]
+    if missing:
+        raise InputFileError(f"{path}: Delphes tree lacks the branch {missing[0]}")
+    try:
+        return tree.arrays(names)
+    except Exception as exc:
+        raise InputFileError(f"{path}: Delphes tree cannot be read ({_one_line(exc)})") from exc
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def read_delphes(path: Path | str) -> ak.Array:
+    """Events (event_id, candidates, met, met_phi) from a Delphes tree ``Delphes``."""
     names = [f"{b}.{f}" for b, fields in BRANCHES.items() for f in fields]
     names += ["MissingET.MET", "MissingET.Phi", "Event.Number"]
-    try:
-        arrays = uproot.open(path)["Delphes"].arrays(names)
-    except Exception as exc:  # uproot raises many kinds for damaged files
-        raise InputFileError(f"{path}: not a readable Delphes ROOT file ({exc})") from exc
+    arrays = _read_tree(path, names)
     candidates = ak.concatenate(
         [
             _candidates(arrays, "EFlowTrack", TRACK, 0),
@@ -81,3 +104,25 @@ def read_delphes(path: Path | str) -> ak.Array:
         },
         depth_limit=1,
     )
+
+
+def read_delphes_particles(path: Path | str) -> ak.Array:
+    """The generator's final-state particles (status 1) stored in a Delphes file's
+    ``Particle`` branch, as events (event_id, particles{px, py, pz, e, pid, charge})."""
+    fields = {"px": "Px", "py": "Py", "pz": "Pz", "e": "E", "pid": "PID", "charge": "Charge"}
+    names = [f"Particle.{f}" for f in (*fields.values(), "Status")] + ["Event.Number"]
+    arrays = _read_tree(path, names)
+    final = arrays["Particle.Status"] == 1
+    particles = ak.zip({key: arrays[f"Particle.{name}"][final] for key, name in fields.items()})
+    return ak.zip(
+        {"event_id": _first(arrays["Event.Number"], np.int64), "particles": particles},
+        depth_limit=1,
+    )
+
+
+def delphes_to_reco(root_path: Path | str, reco_path: Path | str) -> int:
+    """Convert one Delphes output file into ``reco.parquet``; returns the number of events."""
+    reco = read_delphes(root_path)
+    write_parquet(reco, reco_path)
+    log.info("Delphes: %d events %s -> %s", len(reco), root_path, reco_path)
+    return len(reco)

@@ -1,10 +1,12 @@
 """Generate one chunk of events with Pythia 8: signal Z(nu nu) Z'(q q) or QCD Z(nu nu) + jet.
 
 Hadron level at the configured sqrt(s), with MPI and ISR/FSR on (Pythia's defaults).
-The parton-level missing-ET cut is the 2->2 ``pTHatMin`` (Z pT = MET before the
-shower); the |eta| < 2 cut on the Z' (signal) or the recoiling parton (QCD) is applied
-to the hard-process record, and both counts go to the metadata. Events are pulled with
-Pythia's vectorised ``nextBatch``, and final-state particles are written as parquet.
+Either Pythia makes the hard process itself (the parton-level missing-ET cut is the 2->2
+``pTHatMin``, Z pT = MET before the shower) or it showers a MadGraph LHE file
+(``Beams:frameType = 4``; cross-section and weights then come from the LHE). The |eta| < 2
+cut on the Z' (signal) or the recoiling parton (QCD) is applied to the hard-process
+record, and both counts go to the metadata. Events are pulled with Pythia's vectorised
+``nextBatch``, and final-state particles are written as parquet.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import pyhepmc
 import pythia8mc
 
 import massgen
-from massgen.files import atomic_path, read_parquet, write_json, write_parquet
+from massgen.files import atomic_path, read_json, read_parquet, write_json, write_parquet
+from massgen.generation.madgraph import read_lhe
 from massgen.generation.zprime import Z_ID, ZPRIME_ID, ZPRIME_QUARKS, FFbarToZZprime, zprime_width
 from massgen.grid import sample_mass
 from massgen.seeding import derive_seed
@@ -62,22 +65,30 @@ def zprime_settings(mass: float, coupling: float, decay_quarks: list[int]) -> li
     return lines
 
 
-def sample_settings(config: dict, sample: str) -> list[str]:
-    """All Pythia readString lines of ``sample`` except the seed."""
+def sample_settings(config: dict, sample: str, lhe: Path | str | None = None) -> list[str]:
+    """All Pythia readString lines of ``sample`` except the seed.
+
+    With ``lhe`` Pythia reads the hard process from that MadGraph file; Pythia's own
+    Z' couplings then only choose the decays of the LHE's undecayed Z' (the LHE's SLHA
+    decay table, which includes b quarks, is ignored so both paths decay alike).
+    """
     mass = sample_mass(sample)
     gen = config["generation"]
-    lines = [
-        f"Beams:eCM = {config['sqrt_s']}",
-        f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
-    ]
+    if lhe is None:
+        lines = [
+            f"Beams:eCM = {config['sqrt_s']}",
+            f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
+        ]
+    else:
+        lines = ["Beams:frameType = 4", f"Beams:LHEF = {lhe}", "SLHA:useDecayTable = off"]
     lines += QUIET + NEUTRINO_Z
-    if mass is None:
+    if mass is None and lhe is None:
         lines += [
             "WeakBosonAndParton:qqbar2gmZg = on",
             "WeakBosonAndParton:qg2gmZq = on",
             "WeakZ0:gmZmode = 2",
         ]
-    else:
+    elif mass is not None:
         lines += zprime_settings(mass, gen["zprime_coupling"], gen["zprime_decay_quarks"])
     return lines + list(gen["pythia_settings"])
 
@@ -91,7 +102,7 @@ class Generator:
 
 
 def make_generator(
-    settings: list[str], seed: int, user_process: str | None = None, coupling: float = 0.25
+    settings: list[str], seed: int, user_process: str | None = None, coupling: float = 0.263
 ) -> Generator:
     """Initialise Pythia with ``settings`` and ``Random:seed = seed``.
 
@@ -143,6 +154,12 @@ def hard_parton_eta(prt: ak.Array) -> np.ndarray:
     return np.abs(ak.to_numpy(_pseudorapidity(chosen.p.px, chosen.p.py, chosen.p.pz)))
 
 
+def mpi_count(prt: ak.Array) -> np.ndarray:
+    """Number of parton-parton interactions per event, the hard one included (Pythia's
+    ``Info::nMPI``): each further interaction has two incoming partons of status 31."""
+    return ak.to_numpy(ak.sum(np.abs(prt.status) == 31, axis=1) // 2 + 1).astype(np.int32)
+
+
 def final_state(pythia: pythia8mc.Pythia, prt: ak.Array) -> ak.Array:
     """Final-state particles (px, py, pz, E in GeV; pid; charge) per event."""
     fs = prt[prt.status > 0]
@@ -159,15 +176,23 @@ def final_state(pythia: pythia8mc.Pythia, prt: ak.Array) -> ak.Array:
     return ak.unflatten(ak.zip(flat, depth_limit=1), counts)
 
 
-def export_hepmc(events_path: Path | str, hepmc_path: Path | str, sqrt_s: float) -> None:
+def export_hepmc(
+    events_path: Path | str, meta_path: Path | str, hepmc_path: Path | str, sqrt_s: float
+) -> None:
     """Convert a chunk's events parquet into HepMC3 (see :func:`write_hepmc`)."""
-    write_hepmc(read_parquet(events_path), sqrt_s / 2.0, Path(hepmc_path))
+    meta = read_json(meta_path)
+    sigma_pb = (meta["sigma_fb"] / 1e3, meta["sigma_err_fb"] / 1e3)
+    write_hepmc(read_parquet(events_path), sqrt_s / 2.0, sigma_pb, Path(hepmc_path))
 
 
-def write_hepmc(events: ak.Array, beams_pz: float, path: Path) -> None:
+def write_hepmc(
+    events: ak.Array, beams_pz: float, sigma_pb: tuple[float, float], path: Path
+) -> None:
     """Write final-state particles as HepMC3 (Asciiv3): beams -> one vertex -> particles.
 
-    The pruned record that Delphes needs; particles are listed parents first.
+    The pruned record that Delphes needs: particles listed parents first, the number of
+    interactions as the ``mpi`` attribute (Delphes' Event.MPI) and the sample's
+    cross-section (pb) with its error on every event.
     """
     with atomic_path(path) as tmp, pyhepmc.open(tmp, "w") as out:
         for number, ev in enumerate(events):
@@ -186,7 +211,21 @@ def write_hepmc(events: ak.Array, beams_pz: float, path: Path) -> None:
             gen_event = pyhepmc.GenEvent(pyhepmc.Units.GEV, pyhepmc.Units.MM)
             gen_event.from_hepevt(number, px, py, pz, en, mass, pid, status, parents)
             gen_event.event_number = int(ev.event_id)
+            gen_event.attributes["mpi"] = int(ev.n_mpi)
+            cross_section = pyhepmc.GenCrossSection()
+            cross_section.set_cross_section(*sigma_pb)
+            gen_event.cross_section = cross_section
             out.write(gen_event)
+
+
+def chunk_events(config: dict, sample: str, chunk: int) -> int:
+    """Number of events requested for chunk ``chunk`` of ``sample`` (the last may be short)."""
+    chunk_size = config["events"]["chunk_size"]
+    total = config["events"]["qcd" if sample == "qcd" else "signal"]
+    n_events = min(chunk_size, total - chunk * chunk_size)
+    if n_events <= 0:
+        raise ValueError(f"chunk {chunk} of {sample} is beyond the {total} requested events")
+    return n_events
 
 
 def generate_chunk(
@@ -195,29 +234,33 @@ def generate_chunk(
     chunk: int,
     events_out: Path | str,
     metadata_out: Path | str,
+    lhe: Path | str | None = None,
 ) -> dict:
     """Generate chunk ``chunk`` of ``sample`` and write events and metadata.
 
+    Without ``lhe`` Pythia generates the hard process; with it, Pythia showers the
+    MadGraph events of that file, whose cross-section and weights go to the metadata.
     The seed is derived from (base seed, study, sample, chunk), so a chunk's content does
     not depend on which job or how many jobs run. Event ids are ``chunk * chunk_size + i``.
     Returns the metadata dictionary.
     """
     chunk_size = config["events"]["chunk_size"]
-    total = config["events"]["qcd" if sample == "qcd" else "signal"]
-    n_events = min(chunk_size, total - chunk * chunk_size)
-    if n_events <= 0:
-        raise ValueError(f"chunk {chunk} of {sample} is beyond the {total} requested events")
+    lhe_info = None if lhe is None else read_lhe(lhe)
+    n_events = chunk_events(config, sample, chunk) if lhe is None else lhe_info["n_events"]
     seed = derive_seed(config["seed"], config["study"], sample, chunk)
-    settings = sample_settings(config, sample)
-    user = None if sample == "qcd" else "zzprime"
+    settings = sample_settings(config, sample, lhe)
+    user = None if sample == "qcd" or lhe is not None else "zzprime"
     gen = make_generator(settings, seed, user, config["generation"]["zprime_coupling"])
 
     start = time.perf_counter()
-    parts, etas = [], []
+    parts, etas, mpis = [], [], []
     while (done := sum(len(e) for e in etas)) < n_events:
         batch = gen.pythia.nextBatch(min(BATCH, n_events - done))
+        if len(batch) == 0:  # the LHE file ran out (Pythia skips events it cannot shower)
+            break
         parts.append(final_state(gen.pythia, batch.prt))
         etas.append(hard_parton_eta(batch.prt))
+        mpis.append(mpi_count(batch.prt))
         rate = (done + len(batch)) / (time.perf_counter() - start)
         log.info(
             "%s chunk %d: %d/%d events, %.0f events/s",
@@ -231,10 +274,24 @@ def generate_chunk(
     eta = np.concatenate(etas)
     event_id = chunk * chunk_size + np.arange(len(eta), dtype=np.int64)
     keep = eta < config["cuts"]["parton_eta_max"]
-    events = ak.zip({"event_id": event_id[keep], "particles": particles[keep]}, depth_limit=1)
+    events = ak.zip(
+        {
+            "event_id": event_id[keep],
+            "n_mpi": np.concatenate(mpis)[keep],
+            "particles": particles[keep],
+        },
+        depth_limit=1,
+    )
 
     info = gen.pythia.infoPython()
     pass_fraction = float(keep.mean())
+    sigma_fb = info.sigmaGen() * MB_TO_FB if lhe is None else lhe_info["sigma_fb"]
+    if lhe is not None:
+        process = f"MadGraph LHE {Path(lhe).name}"
+    elif user:
+        process = "f fbar -> Z0 Z' (user)"
+    else:
+        process = "q qbar -> Z0 g, q g -> Z0 q"
     metadata = {
         "sample": sample,
         "mass": sample_mass(sample),
@@ -242,13 +299,14 @@ def generate_chunk(
         "seed": seed,
         "base_seed": config["seed"],
         "study": config["study"],
-        "process": "f fbar -> Z0 Z' (user)" if user else "q qbar -> Z0 g, q g -> Z0 q",
+        "process": process,
         "n_tried": int(info.nTried()),
         "n_generated": len(eta),
         "n_parton_cuts": int(keep.sum()),
-        "sigma_fb": info.sigmaGen() * MB_TO_FB,
-        "sigma_err_fb": info.sigmaErr() * MB_TO_FB,
-        "sigma_after_parton_cuts_fb": info.sigmaGen() * MB_TO_FB * pass_fraction,
+        "sigma_fb": sigma_fb,
+        "sigma_err_fb": info.sigmaErr() * MB_TO_FB if lhe is None else lhe_info["sigma_err_fb"],
+        "sigma_after_parton_cuts_fb": sigma_fb * pass_fraction,
+        "lhe": lhe_info,
         "settings": settings,
         "versions": {"pythia8mc": version("pythia8mc"), "massgen": massgen.__version__},
     }

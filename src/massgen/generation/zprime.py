@@ -32,7 +32,8 @@ ZPRIME_QUARKS = (1, 2, 3, 4, 5)
 def zprime_width(mass: float, coupling: float) -> float:
     """Total width in GeV of a vector Z' coupling with strength g to u, d, s, c, b.
 
-    Gamma = sum_q N_c g^2 m / (12 pi), massless quarks; Gamma/m = 0.0249 for g = 0.25.
+    Gamma = sum_q N_c g^2 m / (12 pi), massless quarks; Gamma/m = 0.0275 for g = 0.263
+    (the paper's width), 0.0249 for g = 0.25.
     """
     return len(ZPRIME_QUARKS) * N_COLOURS * coupling**2 * mass / (12.0 * math.pi)
 
