@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -75,3 +76,58 @@ def smoke_run(tmp_path_factory) -> Path:
     (workdir / "seconds.txt").write_text(f"{time.perf_counter() - start:.1f}\n")
     assert done.returncode == 0, done.stderr[-3000:]
     return workdir
+
+
+KITS = REPO.parent / "shared" / "tools"
+TOOLS = Path(os.environ.get("MASSGEN_TOOLS_CACHE", REPO / ".tools"))
+REAL_CONFIG = REPO / "tests" / "madgraph_delphes.yaml"
+REAL_STUDY = "results/mgdelphes"
+
+
+@pytest.fixture(scope="session")
+def tools() -> dict[str, str]:
+    """MASSGEN_MADGRAPH / MASSGEN_DELPHES of installations made by our installers."""
+    if not KITS.is_dir():
+        pytest.fail(f"offline MadGraph/Delphes kits not found at {KITS}")
+    env = {**os.environ, "PYTHON": sys.executable}
+    for name in ("madgraph", "delphes"):
+        done = subprocess.run(
+            [
+                "bash",
+                REPO / "scripts" / "install_tools.sh",
+                name,
+                TOOLS / name,
+                "--kit",
+                KITS / name,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=TOOLS.parent,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return {
+        "MASSGEN_MADGRAPH": str(TOOLS / "madgraph" / "MG5_aMC_v3_5_7"),
+        "MASSGEN_DELPHES": str(TOOLS / "delphes"),
+    }
+
+
+@pytest.fixture(scope="session")
+def real_run(tools, tmp_path_factory) -> Path:
+    """tests/madgraph_delphes.yaml through selection, MadGraph and Delphes installed."""
+    workdir = tmp_path_factory.mktemp("real_path")
+    start = time.perf_counter()
+    done = snakemake(
+        workdir,
+        "--configfile",
+        str(REAL_CONFIG),
+        "--cores",
+        "2",
+        f"{REAL_STUDY}/cutflow.md",
+        f"{REAL_STUDY}/datasets/index/150/train.parquet",
+        env={**os.environ, **tools},
+    )
+    (workdir / "seconds.txt").write_text(f"{time.perf_counter() - start:.1f}\n")
+    assert done.returncode == 0, done.stderr[-4000:]
+    return workdir / REAL_STUDY

@@ -10,8 +10,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import awkward as ak
@@ -22,57 +20,6 @@ from massgen.files import read_json, read_parquet
 from massgen.generation.madgraph import lhe_particles, read_lhe
 
 from .conftest import REPO, snakemake
-
-KITS = REPO.parent / "shared" / "tools"
-TOOLS = Path(os.environ.get("MASSGEN_TOOLS_CACHE", REPO / ".tools"))
-CONFIG = REPO / "tests" / "madgraph_delphes.yaml"
-STUDY = "results/mgdelphes"
-
-
-@pytest.fixture(scope="session")
-def tools() -> dict[str, str]:
-    """MASSGEN_MADGRAPH / MASSGEN_DELPHES of installations made by our installers."""
-    if not KITS.is_dir():
-        pytest.fail(f"offline MadGraph/Delphes kits not found at {KITS}")
-    env = {**os.environ, "PYTHON": sys.executable}
-    for name in ("madgraph", "delphes"):
-        done = subprocess.run(
-            [
-                "bash",
-                REPO / "scripts" / "install_tools.sh",
-                name,
-                TOOLS / name,
-                "--kit",
-                KITS / name,
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=TOOLS.parent,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return {
-        "MASSGEN_MADGRAPH": str(TOOLS / "madgraph" / "MG5_aMC_v3_5_7"),
-        "MASSGEN_DELPHES": str(TOOLS / "delphes"),
-    }
-
-
-@pytest.fixture(scope="session")
-def real_run(tools, tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("real_path")
-    done = snakemake(
-        workdir,
-        "--configfile",
-        str(CONFIG),
-        "--cores",
-        "2",
-        f"{STUDY}/cutflow.md",
-        f"{STUDY}/datasets/index/150/train.parquet",
-        env={**os.environ, **tools},
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return workdir / STUDY
 
 
 def _lhe(run: Path, sample: str, chunk: int) -> Path:
