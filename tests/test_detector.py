@@ -105,10 +105,18 @@ def test_builtin_matches_delphes_at_r10(validation, sample):
     assert ours["response_resolution"] == pytest.approx(theirs["response_resolution"], rel=0.25)
 
 
-def test_zz_jet_mass_peak_matches_delphes(validation):
-    ours, theirs = validation["ZZ"]["builtin"], validation["ZZ"]["delphes"]
-    assert abs(ours["mass_peak"] - theirs["mass_peak"]) < 5.0
-    assert 85 < theirs["mass_peak"] < 115  # the hadronic Z
+def test_zz_jet_mass_peak_matches_delphes(testdata):
+    """The mode of 200 jet masses scatters by about 4 GeV from one detector seed to the
+    next (-8 to +5 GeV against Delphes for seeds 1-8), so the built-in peak is averaged
+    over eight seeds and compared with Delphes' (one fixed sample)."""
+    events, delphes = read_hepmc(testdata / ZZ_HEPMC), read_delphes(testdata / ZZ_DELPHES)
+    peaks = [
+        compare(events, delphes, seed, mass_range=(40, 250))["builtin"]["mass_peak"]
+        for seed in range(1, 9)
+    ]
+    theirs = compare(events, delphes, 1, mass_range=(40, 250))["delphes"]["mass_peak"]
+    assert abs(np.mean(peaks) - theirs) < 5.0
+    assert 85 < theirs < 115  # the hadronic Z
 
 
 def test_neutrinos_are_invisible_and_met_balances():

@@ -7,6 +7,7 @@ lengths in metres, fields in tesla. Formulas take numpy arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -15,6 +16,8 @@ BZ = 3.8
 RADIUS = 1.29
 HALF_LENGTH = 3.0
 TRACKER_ETA_MAX = 2.5
+TRACK_PT_MIN = 0.1  # *TrackingEfficiency: zero at and below this pT
+CALO_ETA_MAX = 5.0  # the last ECal/HCal tower edge
 
 INVISIBLE = (12, 14, 16, 1000022, 1000023, 1000025, 1000035, 1000045)
 
@@ -46,7 +49,7 @@ def tracking_efficiency(abs_pid: np.ndarray, pt: np.ndarray, eta: np.ndarray) ->
     fall = np.where(pt > 1000.0, np.exp(0.5 - pt * 5.0e-4), 1.0)
     muon = np.where(low, np.where(barrel, 0.75, 0.70), np.where(barrel, 0.99, 0.98) * fall)
     eff = np.where(abs_pid == 11, electron, np.where(abs_pid == 13, muon, hadron))
-    return np.where((pt > 0.1) & (aeta <= TRACKER_ETA_MAX), eff, 0.0)
+    return np.where((pt > TRACK_PT_MIN) & (aeta <= TRACKER_ETA_MAX), eff, 0.0)
 
 
 def track_resolution(abs_pid: np.ndarray, pt: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -146,9 +149,28 @@ class Segmentation:
         edges = np.array([e for e, _ in entries])
         return cls(eta_edges=edges, n_phi=np.array([n for _, n in entries[1:]]))
 
+    @cached_property
+    def _eta_table(self) -> tuple[float, float, np.ndarray]:
+        """(first edge, cell width, bin of each cell's lower end) on a grid of cells half
+        as wide as the narrowest bin, so that a cell meets at most one bin edge."""
+        width = 0.5 * float(np.min(np.diff(self.eta_edges)))
+        n_cells = int(np.ceil((self.eta_edges[-1] - self.eta_edges[0]) / width)) + 1
+        starts = self.eta_edges[0] + width * np.arange(n_cells)
+        return self.eta_edges[0], width, np.searchsorted(self.eta_edges, starts, "left") - 1
+
+    def eta_bin(self, eta: np.ndarray) -> np.ndarray:
+        """Index i of the eta bin edges[i] < eta <= edges[i+1] (-1 or n_eta outside), as
+        ``searchsorted(edges, eta) - 1`` but by table lookup."""
+        first, width, table = self._eta_table
+        cell = np.clip(((eta - first) / width).astype(np.int64), 0, len(table) - 1)
+        ieta = table[cell]
+        upper = self.eta_edges[np.clip(ieta + 1, 0, len(self.eta_edges) - 1)]
+        ieta = np.minimum(ieta + (eta > upper), len(self.eta_edges) - 1)
+        return np.where(eta <= first, -1, ieta)
+
     def locate(self, eta: np.ndarray, phi: np.ndarray) -> np.ndarray:
         """Global tower number of each (eta, phi) position, -1 outside the coverage."""
-        ieta = np.searchsorted(self.eta_edges, eta, side="left") - 1
+        ieta = self.eta_bin(eta)
         inside = (ieta >= 0) & (ieta < len(self.n_phi))
         ieta = np.clip(ieta, 0, len(self.n_phi) - 1)
         nphi = self.n_phi[ieta]

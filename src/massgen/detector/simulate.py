@@ -141,31 +141,46 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
     rng = np.random.default_rng(seed)
     parts = events.particles
     counts = ak.to_numpy(ak.num(parts))
-    event = np.repeat(np.arange(len(counts)), counts)
     flat = {f: ak.to_numpy(ak.flatten(parts[f])) for f in ("px", "py", "pz", "e", "pid", "charge")}
-    px, py, pz, e = flat["px"], flat["py"], flat["pz"], flat["e"]
-    abs_pid = np.abs(flat["pid"])
-    charge = flat["charge"]
-    pt = np.hypot(px, py)
-    eta = np.arcsinh(pz / np.maximum(pt, 1e-12))
+    pt = np.hypot(flat["px"], flat["py"])
+    eta = np.arcsinh(flat["pz"] / np.maximum(pt, 1e-12))
+    # Only visible particles within the calorimeters' |eta| < 5 can leave a signal (a
+    # charged particle's impact |eta| is never below its direction's): drop the rest.
+    keep = (np.abs(eta) <= card.CALO_ETA_MAX) & ~np.isin(np.abs(flat["pid"]), card.INVISIBLE)
+    event = np.repeat(np.arange(len(counts)), counts)[keep]
+    px, py, pz, e, pid, charge = (flat[f][keep] for f in ("px", "py", "pz", "e", "pid", "charge"))
+    pt, eta = pt[keep], eta[keep]
+    abs_pid = np.abs(pid)
     phi = np.arctan2(py, px)
     mass = np.sqrt(np.maximum(e**2 - pt**2 - pz**2, 0.0))
 
-    visible = ~np.isin(abs_pid, card.INVISIBLE)
-    eta_pos, phi_pos = impact_point(pt, eta, phi, pz, charge)
+    charged = charge != 0
+    eta_pos, phi_pos = eta.copy(), phi.copy()
+    eta_pos[charged], phi_pos[charged] = impact_point(
+        pt[charged], eta[charged], phi[charged], pz[charged], charge[charged]
+    )
 
-    # Tracks: efficiency, then log-normal pT smearing keeping eta, phi and mass.
-    charged = visible & (charge != 0)
-    res = card.track_resolution(abs_pid, pt, eta_pos)
-    eff = card.tracking_efficiency(abs_pid, pt, eta_pos)
-    is_track = charged & (rng.uniform(size=pt.shape) < eff)
-    trk_pt = np.where(is_track, _lognormal(rng, pt, res * pt), 0.0)
-    trk_e = np.sqrt((trk_pt * np.cosh(eta)) ** 2 + mass**2) * is_track
+    # Tracks: efficiency, then log-normal pT smearing keeping eta, phi and mass; computed
+    # only where the efficiency can be non-zero (charged, pT > 0.1 GeV, |eta| < 2.5).
+    trackable = np.flatnonzero(
+        charged & (pt > card.TRACK_PT_MIN) & (np.abs(eta_pos) <= card.TRACKER_ETA_MAX)
+    )
+    t_pid, t_pt, t_eta = abs_pid[trackable], pt[trackable], eta_pos[trackable]
+    found = rng.uniform(size=len(trackable)) < card.tracking_efficiency(t_pid, t_pt, t_eta)
+    tracked = trackable[found]
+    res = np.zeros_like(pt)
+    res[tracked] = card.track_resolution(t_pid[found], t_pt[found], t_eta[found])
+    is_track = np.zeros(len(pt), dtype=bool)
+    is_track[tracked] = True
+    trk_pt = np.zeros_like(pt)
+    trk_pt[tracked] = _lognormal(rng, pt[tracked], res[tracked] * pt[tracked])
+    trk_e = np.zeros_like(pt)
+    trk_e[tracked] = np.sqrt((trk_pt[tracked] * np.cosh(eta[tracked])) ** 2 + mass[tracked] ** 2)
 
     candidates = []
     rescale = np.ones_like(pt)
     for calo in (card.ECAL, card.HCAL):
-        fraction = calo.fraction(abs_pid) * visible
+        fraction = calo.fraction(abs_pid)
         tower = calo.segmentation.locate(eta_pos, phi_pos)
         counted = is_track & (fraction > 0)
         neutrals, factor = _calorimeter_flow(
@@ -198,7 +213,7 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
             "phi": phi[is_track],
             "mass": mass[is_track],
             "charge": charge[is_track],
-            "pid": flat["pid"][is_track],
+            "pid": pid[is_track],
             "kind": np.full(int(is_track.sum()), TRACK),
         }
     )
