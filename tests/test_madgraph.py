@@ -11,8 +11,9 @@ import pytest
 
 from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
-from massgen.generation.madgraph import MADGRAPH_SEED_MAX, madgraph_seed, process_card, read_lhe
+from massgen.generation.madgraph import process_card, read_lhe
 from massgen.generation.pythia import export_hepmc, generate_chunk
+from massgen.seeding import MADGRAPH_SEED_MAX, madgraph_seed
 
 from .conftest import small_config
 

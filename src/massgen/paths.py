@@ -43,10 +43,24 @@ def benchmark(rule: str, wildcards: str) -> str:
     return f"{RESULTS}/benchmarks/{rule}/{wildcards}.tsv"
 
 
+def sample_events(config: dict, sample: str) -> int:
+    """Events requested for a sample: events.qcd for the QCD pool, events.signal per Z'."""
+    return config["events"]["qcd" if sample == "qcd" else "signal"]
+
+
 def n_chunks(config: dict, sample: str) -> int:
     """Number of generation chunks of a sample (the last one may be short)."""
-    total = config["events"]["qcd" if sample == "qcd" else "signal"]
-    return -(-total // config["events"]["chunk_size"])
+    return -(-sample_events(config, sample) // config["events"]["chunk_size"])
+
+
+def chunk_events(config: dict, sample: str, chunk: int) -> int:
+    """Number of events requested for chunk ``chunk`` of ``sample`` (the last may be short)."""
+    chunk_size = config["events"]["chunk_size"]
+    total = sample_events(config, sample)
+    n_events = min(chunk_size, total - chunk * chunk_size)
+    if n_events <= 0:
+        raise ValueError(f"chunk {chunk} of {sample} is beyond the {total} requested events")
+    return n_events
 
 
 def sources_label(masses: list[int]) -> str:

@@ -7,12 +7,20 @@ import hashlib
 import numpy as np
 
 PYTHIA_SEED_MAX = 900_000_000  # Pythia's Random:seed must lie below this
+MADGRAPH_SEED_MAX = 30081 * 30081  # MadGraph refuses larger random seeds
 
 
 def derive_seed(*parts: object, modulus: int = PYTHIA_SEED_MAX) -> int:
     """Stable integer seed in [1, modulus) from any printable parts, e.g. (seed, study, sample, chunk)."""
     digest = hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=8).digest()
     return 1 + int.from_bytes(digest, "little") % (modulus - 1)
+
+
+def madgraph_seed(config: dict, sample: str, chunk: int | str) -> int:
+    """MadGraph ``iseed`` of one chunk (or of the gridpack), derived like Pythia's seeds."""
+    return derive_seed(
+        config["seed"], config["study"], "madgraph", sample, chunk, modulus=MADGRAPH_SEED_MAX
+    )
 
 
 def hash_uniform(sample: str, event_id: np.ndarray) -> np.ndarray:

@@ -9,10 +9,8 @@ from snakemake.logging import logger
 from massgen import paths
 from massgen.config import validate_config
 from massgen.executor import requested_executor
-from massgen.generation.madgraph import madgraph_seed
-from massgen.generation.pythia import chunk_events
 from massgen.grid import METHODS, SPLITS, ZOOMS, sample_names
-from massgen.seeding import derive_seed
+from massgen.seeding import derive_seed, madgraph_seed
 
 validate_config(
     config, os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
@@ -189,7 +187,7 @@ def generation_inputs(wildcards):
 
 def lhe_events(wildcards):
     """Events of one MadGraph chunk."""
-    return chunk_events(config, wildcards.sample, int(wildcards.chunk))
+    return paths.chunk_events(config, wildcards.sample, int(wildcards.chunk))
 
 
 def lhe_seed(wildcards):

@@ -9,7 +9,6 @@ interval), and missing ET. Units: GeV.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import awkward as ak
@@ -23,8 +22,6 @@ from scipy import stats
 from massgen.detector.simulate import simulate
 from massgen.files import atomic_path
 from massgen.jets import leading_jets, truth_jets
-
-log = logging.getLogger(__name__)
 
 QUANTITIES = {
     "response_mean": "jet pT response, mean",

@@ -20,10 +20,9 @@ import pylhe
 
 from massgen.errors import InputFileError
 from massgen.grid import sample_mass
-from massgen.seeding import derive_seed
+from massgen.seeding import madgraph_seed
 
 UFO_NAME = "SM_Zprime_UFO"
-MADGRAPH_SEED_MAX = 30081 * 30081  # MadGraph refuses larger random seeds
 PB_TO_FB = 1e3
 
 
@@ -63,13 +62,6 @@ def process_card(config: dict, sample: str, threads: int = 1) -> str:
             "set WZp auto",
         ]
     return "\n".join(lines) + "\n"
-
-
-def madgraph_seed(config: dict, sample: str, chunk: int | str) -> int:
-    """MadGraph ``iseed`` of one chunk (or of the gridpack), derived like Pythia's seeds."""
-    return derive_seed(
-        config["seed"], config["study"], "madgraph", sample, chunk, modulus=MADGRAPH_SEED_MAX
-    )
 
 
 def read_lhe(path: Path | str) -> dict:

@@ -27,6 +27,7 @@ from massgen.files import atomic_path, read_json, read_parquet, write_json, writ
 from massgen.generation.madgraph import read_lhe
 from massgen.generation.zprime import Z_ID, ZPRIME_ID, ZPRIME_QUARKS, FFbarToZZprime, zprime_width
 from massgen.grid import sample_mass
+from massgen.paths import chunk_events
 from massgen.seeding import derive_seed
 
 log = logging.getLogger(__name__)
@@ -216,16 +217,6 @@ def write_hepmc(
             cross_section.set_cross_section(*sigma_pb)
             gen_event.cross_section = cross_section
             out.write(gen_event)
-
-
-def chunk_events(config: dict, sample: str, chunk: int) -> int:
-    """Number of events requested for chunk ``chunk`` of ``sample`` (the last may be short)."""
-    chunk_size = config["events"]["chunk_size"]
-    total = config["events"]["qcd" if sample == "qcd" else "signal"]
-    n_events = min(chunk_size, total - chunk * chunk_size)
-    if n_events <= 0:
-        raise ValueError(f"chunk {chunk} of {sample} is beyond the {total} requested events")
-    return n_events
 
 
 def generate_chunk(
