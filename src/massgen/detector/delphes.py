@@ -14,7 +14,7 @@ import awkward as ak
 import numpy as np
 import uproot
 
-from massgen.detector.simulate import NEUTRAL_HADRON, PHOTON, TRACK
+from massgen.detector.card import NEUTRAL_HADRON, PHOTON, TRACK
 from massgen.errors import InputFileError
 from massgen.files import write_parquet
 
@@ -82,7 +82,9 @@ def _one_line(exc: Exception) -> str:
 
 
 def read_delphes(path: Path | str) -> ak.Array:
-    """Events (event_id, candidates, met, met_phi) from a Delphes tree ``Delphes``."""
+    """Events (event_id, candidates, met, met_phi) from a Delphes tree ``Delphes``;
+    candidates in Delphes' order, as the built-in detector writes them: tracks, photons,
+    neutral hadrons."""
     names = [f"{b}.{f}" for b, fields in BRANCHES.items() for f in fields]
     names += ["MissingET.MET", "MissingET.Phi", "Event.Number"]
     arrays = _read_tree(path, names)
@@ -94,7 +96,6 @@ def read_delphes(path: Path | str) -> ak.Array:
         ],
         axis=1,
     )
-    candidates = candidates[ak.argsort(candidates.pt, axis=1, ascending=False)]
     return ak.zip(
         {
             "event_id": _first(arrays["Event.Number"], np.int64),
