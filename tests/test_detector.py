@@ -151,6 +151,17 @@ def test_charged_particles_bend_clockwise_for_positive_charge():
     assert eta_plus == 0
 
 
+def test_non_finite_momentum_is_refused(testdata):
+    """A NaN must not reach the compiled loop, which does not check indices."""
+    events = read_hepmc(testdata / ZZ_HEPMC)[:3]
+    bad = ak.to_list(events)
+    bad[2]["particles"][5]["px"] = float("nan")
+    with pytest.raises(ValueError, match=f"event {bad[2]['event_id']}: .* not finite"):
+        simulate(ak.Array(bad), seed=1)
+    assert card.locate(card.ECAL_ID, float("nan"), 0.0)[0] == -1
+    assert card.locate(card.ECAL_ID, 0.1, float("nan"))[0] == -1
+
+
 def test_tower_lookup_matches_a_search_of_the_card_edges():
     """The compiled eta-bin lookup agrees with a binary search of the card's edges, and
     phi bins wrap at +-pi."""

@@ -251,7 +251,8 @@ def _segmentation(entries: list[tuple[float, int]]) -> tuple[np.ndarray, np.ndar
     edges = np.array([e for e, _ in entries])
     width = 0.5 * float(np.min(np.diff(edges)))
     starts = edges[0] + width * np.arange(int(np.ceil((edges[-1] - edges[0]) / width)) + 1)
-    lookup = np.searchsorted(edges, starts, "left") - 1
+    # The last cell may start on the last edge: it belongs to the last bin.
+    lookup = np.minimum(np.searchsorted(edges, starts, "left") - 1, len(edges) - 2)
     return edges, np.array([n for _, n in entries[1:]]), lookup
 
 
@@ -289,7 +290,7 @@ def locate(calo: int, eta: float, phi: float) -> tuple[int, int]:
     """(eta bin, phi bin) of the tower of calorimeter ``calo`` at (eta, phi):
     edges[ieta] < eta <= edges[ieta + 1]; eta bin -1 outside the coverage."""
     first_edge, last_edge = _EDGES[calo, 0], _EDGES[calo, _N_EDGES[calo] - 1]
-    if eta <= first_edge or eta > last_edge:
+    if not first_edge < eta <= last_edge or not -np.pi <= phi <= np.pi:  # NaN too
         return -1, 0
     cell = min(int((eta - first_edge) / _CELL_WIDTH[calo]), _N_CELLS[calo] - 1)
     ieta = _LOOKUP[calo, cell]
@@ -479,10 +480,11 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
         for c in range(2):
             _flow(rng, c, ids[c], sums[c], used[c])
         for j in range(n_trk):
-            i, scaled = int(tracks[j, 0]), tracks[j, 1]
-            for c in range(2):
+            i, rescale = int(tracks[j, 0]), 1.0
+            for c in range(2):  # the HCAL's factor, where it counts the track, else ECAL's
                 if track_rows[j, c] >= 0:
-                    scaled *= sums[c, track_rows[j, c], _RESCALE]
+                    rescale = sums[c, track_rows[j, c], _RESCALE]
+            scaled = tracks[j, 1] * rescale
             kinematics[0, n_out], kinematics[1, n_out] = scaled, eta[i]
             kinematics[2, n_out], kinematics[3, n_out] = phi[i], tracks[j, 2]
             charges[n_out], pids[n_out], kinds[n_out] = charge[i], pid[i], TRACK

@@ -47,6 +47,10 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
     pt = np.sqrt(px**2 + py**2)
     starts = np.zeros(len(events) + 1, np.int64)
     np.cumsum(ak.to_numpy(ak.num(events.particles)), out=starts[1:])
+    finite = np.isfinite(pt) & np.isfinite(pz) & np.isfinite(e)
+    if not finite.all():
+        event = np.searchsorted(starts, np.argmin(finite), "right") - 1
+        raise ValueError(f"event {events.event_id[event]}: a particle's momentum is not finite")
     fields, counts, met, met_phi = card.reconstruct(
         np.random.default_rng(seed),
         starts,
