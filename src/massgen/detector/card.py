@@ -238,11 +238,13 @@ def _hcal_entries() -> list[tuple[float, int]]:
     return [(e, 72) for e in five] + [(e, 36) for e in ten] + [(e, 18) for e in twenty]
 
 
-def _segmentation(entries: list[tuple[float, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _segmentation(
+    entries: list[tuple[float, int]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Tower geometry from the card's (eta, number of phi bins) pairs: eta bin edges,
     phi bins per eta bin, and the eta bin of each cell of a grid half as fine as the
-    narrowest bin (so that a cell meets at most one bin edge: a lookup and one comparison
-    find an eta bin).
+    narrowest bin, with that cell width (a cell meets at most one bin edge: a lookup and
+    one comparison find an eta bin).
 
     As in Delphes' SimpleCalorimeter, the sorted eta values are bin edges and a bin
     takes the phi segmentation listed with its upper edge.
@@ -253,7 +255,7 @@ def _segmentation(entries: list[tuple[float, int]]) -> tuple[np.ndarray, np.ndar
     starts = edges[0] + width * np.arange(int(np.ceil((edges[-1] - edges[0]) / width)) + 1)
     # The last cell may start on the last edge: it belongs to the last bin.
     lookup = np.minimum(np.searchsorted(edges, starts, "left") - 1, len(edges) - 2)
-    return edges, np.array([n for _, n in entries[1:]]), lookup
+    return edges, np.array([n for _, n in entries[1:]]), lookup, width
 
 
 def _rows(arrays: list[np.ndarray], fill: float) -> np.ndarray:
@@ -272,7 +274,7 @@ _N_EDGES = np.array([len(s[0]) for s in _SEGMENTATIONS])
 _N_PHI = _rows([s[1] for s in _SEGMENTATIONS], 1)
 _LOOKUP = _rows([s[2] for s in _SEGMENTATIONS], 0)
 _N_CELLS = np.array([len(s[2]) for s in _SEGMENTATIONS])
-_CELL_WIDTH = np.array([0.5 * np.min(np.diff(s[0])) for s in _SEGMENTATIONS])
+_CELL_WIDTH = np.array([s[3] for s in _SEGMENTATIONS])
 # Towers are numbered over both calorimeters: ECAL (eta bin, phi bin) first, then HCAL.
 _N_TOWERS = [int(np.sum(s[1])) for s in _SEGMENTATIONS]
 _FIRST_TOWER = _rows(
@@ -371,7 +373,7 @@ def track(rng, abs_pid: int, pt: float, eta: float, eta_pos: float, mass: float)
 
 
 # Columns of the per-event tower scratch of reconstruct: ids, then sums.
-_NUMBER, _IETA, _IPHI = 0, 1, 2
+_IETA, _IPHI = 0, 1
 _TRUE, _TRACK_E, _VARIANCE, _RESCALE, _NEUTRAL_PT, _NEUTRAL_ETA, _NEUTRAL_PHI = range(7)
 
 
@@ -427,10 +429,11 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
     counts = np.zeros(n_events, np.int64)
     met, met_phi = np.empty(n_events, np.float32), np.empty(n_events, np.float32)
     # Scratch of one event: each tower's row (-1 if not hit), per calorimeter and row
-    # the tower's numbers and sums, and per track its particle, pT, mass and tower rows.
+    # the tower's (eta bin, phi bin) and sums, and per track its particle, pT, mass and
+    # tower rows.
     slot = np.full(N_TOWERS, -1, np.int32)
     ids, sums, used = (
-        np.empty((2, size, 3), np.int64),
+        np.empty((2, size, 2), np.int64),
         np.empty((2, size, 7)),
         np.zeros(2, np.int64),
     )
@@ -458,11 +461,7 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
                     if row < 0:
                         row, slot[tower] = used[c], used[c]
                         used[c] += 1
-                        ids[c, row, _NUMBER], ids[c, row, _IETA], ids[c, row, _IPHI] = (
-                            tower,
-                            ieta,
-                            iphi,
-                        )
+                        ids[c, row, _IETA], ids[c, row, _IPHI] = ieta, iphi
                         sums[c, row, _TRUE], sums[c, row, _TRACK_E], sums[c, row, _VARIANCE] = (
                             0,
                             0,
@@ -493,7 +492,7 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
             n_out += 1
         for c in range(2):
             for t in range(used[c]):
-                slot[ids[c, t, _NUMBER]] = -1
+                slot[tower_number(c, ids[c, t, _IETA], ids[c, t, _IPHI])] = -1
                 neutral_pt = sums[c, t, _NEUTRAL_PT]
                 if neutral_pt > 0:
                     neutral_phi = sums[c, t, _NEUTRAL_PHI]
