@@ -151,6 +151,25 @@ def test_charged_particles_bend_clockwise_for_positive_charge():
     assert eta_plus == 0
 
 
+def test_endcap_shortcut_keeps_every_impact():
+    """impact() skips the barrel arc when |pz| / pT > half-length / radius; on a grid
+    across the barrel-endcap boundary it must agree with always computing the arc first."""
+
+    def helix(pt: float, pz: float) -> tuple[float, float]:
+        diameter = 2 * pt / (0.3 * card.BZ)
+        turn = np.arcsin(min(card.RADIUS / diameter, 1.0))
+        z, rho = diameter * turn * pz / pt, card.RADIUS
+        if diameter <= card.RADIUS or abs(z) > card.HALF_LENGTH:
+            turn = card.HALF_LENGTH * pt / max(abs(pz), 1e-12) / diameter
+            z, rho = np.copysign(card.HALF_LENGTH, pz), diameter * abs(np.sin(turn))
+        return np.arcsinh(z / max(rho, 1e-12)), (np.pi - turn) % (2 * np.pi) - np.pi
+
+    for pt in np.geomspace(0.2, 500.0, 25):
+        for eta in np.linspace(-3.5, 3.5, 57):
+            pz = pt * np.sinh(eta)
+            assert card.impact(pt, pz, 0.0, 1.0) == pytest.approx(helix(pt, pz), abs=1e-9)
+
+
 def test_non_finite_momentum_is_refused(testdata):
     """A NaN must not reach the compiled loop, which does not check indices."""
     events = read_hepmc(testdata / ZZ_HEPMC)[:3]

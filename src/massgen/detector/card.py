@@ -319,10 +319,11 @@ def tower_number(calo: int, ieta: int, iphi: int) -> int:
 @njit(cache=True)
 def lognormal(rng: np.random.Generator, mean: float, sigma: float) -> float:
     """Delphes' LogNormal: a log-normal variate of the given mean and standard deviation
-    (0 where the mean is not positive)."""
+    (0 where the mean is not positive). Its log(1 + x), as Delphes writes it, is exact
+    enough here (x >= 6e-5) and faster than log1p."""
     if mean <= 0:
         return 0.0
-    b = np.sqrt(np.log1p((sigma / mean) ** 2))
+    b = np.sqrt(np.log(1.0 + (sigma / mean) ** 2))
     return mean * np.exp(b * rng.standard_normal() - 0.5 * b * b)
 
 
@@ -333,13 +334,18 @@ def impact(pt: float, pz: float, phi: float, charge: float) -> tuple[float, floa
 
     Its helix of radius r = pT / (0.3 Bz) turns by s / r over the transverse arc length
     s; its position azimuth moves by half of that (clockwise for positive charge in +Bz).
-    It reaches the barrel if its z there is within the half-length, the endcap otherwise.
+    It reaches the barrel if its z there is within the half-length, the endcap otherwise;
+    as the arc to the barrel is at least the radius, |pz| / pT > half-length / radius
+    means the endcap without computing the arc.
     """
     diameter = 2 * pt / (0.3 * BZ)
-    half_turn = np.arcsin(min(RADIUS / diameter, 1.0))
-    z = diameter * half_turn * pz / pt
+    barrel = diameter > RADIUS and RADIUS * abs(pz) <= HALF_LENGTH * pt
+    if barrel:
+        half_turn = np.arcsin(RADIUS / diameter)
+        z = diameter * half_turn * pz / pt
+        barrel = abs(z) <= HALF_LENGTH
     rho = RADIUS
-    if diameter <= RADIUS or abs(z) > HALF_LENGTH:
+    if not barrel:
         half_turn = HALF_LENGTH * pt / max(abs(pz), 1e-12) / diameter
         rho = diameter * abs(np.sin(half_turn))
         z = np.copysign(HALF_LENGTH, pz)
@@ -374,7 +380,8 @@ def track(rng, abs_pid: int, pt: float, eta: float, eta_pos: float, mass: float)
 
 # Columns of the per-event tower scratch of reconstruct: ids, then sums.
 _IETA, _IPHI = 0, 1
-_TRUE, _TRACK_E, _VARIANCE, _RESCALE, _NEUTRAL_PT, _NEUTRAL_ETA, _NEUTRAL_PHI = range(7)
+_TRUE, _TRACK_E, _VARIANCE, _ENERGY, _SIGMA = range(5)
+_RESCALE, _NEUTRAL_PT, _NEUTRAL_ETA, _NEUTRAL_PHI = range(5, 9)
 
 
 @njit(cache=True)
@@ -385,14 +392,18 @@ def _flow(rng, calo: int, ids, sums, n: int) -> None:
     EnergySignificanceMin sigma. Energy not explained by the tower's tracks becomes a
     neutral at a random point in the tower if significant (its pT set in the scratch);
     otherwise the tracks are rescaled to the weighted mean of track and calorimeter
-    measurements (the rescale factor set in the scratch).
+    measurements (the rescale factor set in the scratch). The smearing runs as a loop of
+    its own, free of the energy flow's hard-to-predict branches.
     """
     for t in range(n):
-        eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
+        eta_lo, eta_hi, _, _ = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
         eta_centre = 0.5 * (eta_lo + eta_hi)
-        true, trk, variance = sums[t, _TRUE], sums[t, _TRACK_E], sums[t, _VARIANCE]
-        energy = lognormal(rng, true, resolution(calo, eta_centre, true))
-        sigma = resolution(calo, eta_centre, energy)
+        energy = lognormal(rng, sums[t, _TRUE], resolution(calo, eta_centre, sums[t, _TRUE]))
+        sums[t, _ENERGY], sums[t, _SIGMA] = energy, resolution(calo, eta_centre, energy)
+    for t in range(n):
+        eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
+        trk, variance = sums[t, _TRACK_E], sums[t, _VARIANCE]
+        energy, sigma = sums[t, _ENERGY], sums[t, _SIGMA]
         if energy < ENERGY_MIN[calo] or energy < SIGNIFICANCE_MIN[calo] * sigma:
             energy = 0.0
         neutral = max(energy - trk, 0.0)
@@ -434,7 +445,7 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
     slot = np.full(N_TOWERS, -1, np.int32)
     ids, sums, used = (
         np.empty((2, size, 2), np.int64),
-        np.empty((2, size, 7)),
+        np.empty((2, size, 9)),
         np.zeros(2, np.int64),
     )
     tracks, track_rows = np.empty((size, 3)), np.empty((size, 2), np.int64)
