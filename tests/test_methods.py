@@ -22,10 +22,12 @@ from massgen.training.meta import (
 )
 from massgen.training.methods import PLANING_BINS, penalised, planing_weights
 
+from .devices import DEVICES
+
 CPU = torch.device("cpu")
 
 
-def toy(n: int = 120, n_domains: int = 3, seed: int = 0) -> Batch:
+def toy(n: int = 120, n_domains: int = 3, seed: int = 0, device: torch.device = CPU) -> Batch:
     rng = np.random.default_rng(seed)
     mask = np.arange(12)[None] < rng.integers(3, 12, n)[:, None]
     label = rng.integers(0, 2, n)
@@ -37,7 +39,7 @@ def toy(n: int = 120, n_domains: int = 3, seed: int = 0) -> Batch:
             "label": label,
             "domain": np.arange(n) % n_domains,
         },
-        CPU,
+        device,
     )
 
 
@@ -138,10 +140,11 @@ def test_mldg_gradient_matches_known_answer():
     assert torch.allclose(mldg, expected, atol=1e-5, rtol=1e-4)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("kind", ["weighted_l1", "weighted_l2", "mlp"])
-def test_metareg_regulariser_learns(kind):
+def test_metareg_regulariser_learns(kind, device):
     """Zero meta-iterations give the initial regulariser; three must change it."""
-    data, model = toy(), small_pfn()
+    data, model = toy(device=device), small_pfn().to(device)
 
     def regulariser_after(iterations):
         settings = MetaRegSettings(iterations=iterations, beta=1e-2, k=1, l=2, regulariser=kind)
@@ -154,9 +157,10 @@ def test_metareg_regulariser_learns(kind):
     assert not any(p.requires_grad for p in trained.parameters())
 
 
-def test_feature_critic_gets_gradient_and_learns():
-    data, model = toy(), small_pfn()
-    critic = FeatureCritic(n_latent=32)
+@pytest.mark.parametrize("device", DEVICES)
+def test_feature_critic_gets_gradient_and_learns(device):
+    data, model = toy(device=device), small_pfn().to(device)
+    critic = FeatureCritic(n_latent=32).to(device)
     _, meta_loss, grads = feature_critic_step(
         model, critic, data.take(data.domain != 0), data.take(data.domain == 0), gamma=0.5
     )
@@ -175,19 +179,21 @@ def test_feature_critic_gets_gradient_and_learns():
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("method", ["metareg", "feature_critic"])
-def test_meta_representation_is_saved_and_reused(method, tmp_path):
+def test_meta_representation_is_saved_and_reused(method, tmp_path, device):
     """A rerun of a killed job reloads the meta-trained state instead of redoing it."""
     from massgen.training.loop import TrainSettings
     from massgen.training.run import prepare_method
 
-    data, settings, options = toy(), TrainSettings(batch_size=32), {method: {"iterations": 2}}
+    data, settings = toy(device=device), TrainSettings(batch_size=32)
+    options = {method: {"iterations": 2}}
     torch.manual_seed(0)
-    first_model = PFN()
+    first_model = PFN().to(device)
     first = prepare_method(method, first_model, data, settings, options, 0, tmp_path / "meta.pt")
     assert (tmp_path / "meta.pt").is_file()
     torch.manual_seed(1)  # a different start: everything must come from meta.pt
-    second_model = PFN()
+    second_model = PFN().to(device)
     second = prepare_method(method, second_model, data, settings, options, 0, tmp_path / "meta.pt")
     assert first(first_model, data).item() == pytest.approx(
         second(second_model, data).item(), rel=1e-6

@@ -8,7 +8,16 @@ import torch
 
 from massgen.evaluation.metrics import predict, roc_auc
 from massgen.models.pfn import PFN, build_model
-from massgen.training.loop import Batch, TrainSettings, cross_entropy, evaluate_loss, fit
+from massgen.training.loop import (
+    Batch,
+    TrainSettings,
+    cross_entropy,
+    deterministic,
+    evaluate_loss,
+    fit,
+)
+
+from .devices import DEVICES
 
 CPU = torch.device("cpu")
 
@@ -109,16 +118,18 @@ def test_early_stopping_restores_best_epoch():
     assert losses[-1] > min(losses)
 
 
-def test_same_seed_same_weights():
+@pytest.mark.parametrize("device", DEVICES)
+def test_same_seed_same_weights(device):
     data = toy(200, seed=5)
+    deterministic(device)
 
     def train(seed: int) -> list[torch.Tensor]:
         torch.manual_seed(123)
-        model = PFN()
+        model = PFN().to(device)
         fit(
             model,
-            Batch.from_arrays(data, CPU),
-            Batch.from_arrays(data, CPU),
+            Batch.from_arrays(data, device),
+            Batch.from_arrays(data, device),
             TrainSettings(max_epochs=2, batch_size=50),
             seed=seed,
         )
@@ -133,14 +144,16 @@ class Interrupt(Exception):
     """Raised to simulate a killed job."""
 
 
-def test_killed_training_resumes_to_the_same_weights(tmp_path):
+@pytest.mark.parametrize("device", DEVICES)
+def test_killed_training_resumes_to_the_same_weights(tmp_path, device):
     data = toy(300, seed=6)
     val = toy(100, seed=7)
     settings = TrainSettings(max_epochs=6, patience=10, batch_size=50)
+    deterministic(device)
 
     def run(checkpoint, kill_after_calls=None):
         torch.manual_seed(99)
-        model = PFN(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
+        model = PFN(phi_sizes=(16, 16, 32), f_sizes=(16, 16)).to(device)
         calls = {"n": 0}
 
         def objective(m, batch):
@@ -151,8 +164,8 @@ def test_killed_training_resumes_to_the_same_weights(tmp_path):
 
         fit(
             model,
-            Batch.from_arrays(data, CPU),
-            Batch.from_arrays(val, CPU),
+            Batch.from_arrays(data, device),
+            Batch.from_arrays(val, device),
             settings,
             3,
             objective,

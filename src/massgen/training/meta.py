@@ -164,14 +164,23 @@ def task_weight_names(model: nn.Module) -> list[str]:
     return [n for n, p in model.named_parameters() if n.startswith("f.") and p.dim() == 2]
 
 
+@torch.no_grad()
+def glorot_init(network: nn.Module, seed: int) -> None:
+    """Glorot-uniform weights and zero biases for each linear layer of ``network``, drawn
+    on the CPU from ``seed`` and copied to the network's device, so that a CUDA run
+    starts from the same weights as a CPU run."""
+    generator = torch.Generator().manual_seed(seed)
+    for layer in network.modules():
+        if isinstance(layer, nn.Linear):
+            weight = torch.empty(layer.weight.shape)
+            layer.weight.copy_(nn.init.xavier_uniform_(weight, generator=generator))
+            layer.bias.zero_()
+
+
 def fresh_task(model: nn.Module, seed: int) -> dict[str, torch.Tensor]:
     """Parameters of an independent, newly initialised task network (Glorot, zero bias)."""
     task = copy.deepcopy(model.f)
-    generator = torch.Generator().manual_seed(seed)
-    for layer in task.modules():
-        if isinstance(layer, nn.Linear):
-            nn.init.xavier_uniform_(layer.weight, generator=generator)
-            nn.init.zeros_(layer.bias)
+    glorot_init(task, seed)
     return {f"f.{n}": p.detach().clone().requires_grad_() for n, p in task.named_parameters()}
 
 
@@ -198,7 +207,7 @@ def metareg_train(
     tasks = [fresh_task(model, seed + i) for i in range(sampler.n_domains)]
     regulariser = make_regulariser(
         settings.regulariser, [dict(model.named_parameters())[n].shape for n in names]
-    )
+    ).to(data.label.device)
     psi = [p for n, p in model.named_parameters() if n.startswith("phi.")]
     base_opt = torch.optim.Adam(
         psi + [p for t in tasks for p in t.values()], lr=settings.alpha, amsgrad=True

@@ -15,13 +15,22 @@ from massgen.datasets import FEATURES, load_dataset
 from massgen.files import atomic_path, write_json
 from massgen.grid import METHODS
 from massgen.models.pfn import PFN, build_model
-from massgen.training.loop import Batch, Objective, TrainSettings, choose_device, cross_entropy, fit
+from massgen.training.loop import (
+    Batch,
+    Objective,
+    TrainSettings,
+    choose_device,
+    cross_entropy,
+    deterministic,
+    fit,
+)
 from massgen.training.meta import (
     FeatureCritic,
     FeatureCriticSettings,
     MetaRegSettings,
     critic_objective,
     feature_critic_train,
+    glorot_init,
     make_regulariser,
     metareg_train,
     mldg_objective,
@@ -77,7 +86,7 @@ def prepare_method(
             meta_path,
             model,
             train_regulariser,
-            make_regulariser(cfg.regulariser, shapes),
+            make_regulariser(cfg.regulariser, shapes).to(train.label.device),
         )
         return regularised_objective(meta.requires_grad_(False))
     if method == "feature_critic":
@@ -98,7 +107,7 @@ def _load_or_meta_train(
     """The meta-representation (and the model after meta-training) from ``path`` if a
     previous run saved them, else from ``meta_train()``, saved for the next rerun."""
     if path.is_file():
-        saved = torch.load(path, weights_only=False)
+        saved = torch.load(path, map_location="cpu", weights_only=False)
         model.load_state_dict(saved["model"])
         empty.load_state_dict(saved["meta"])
         return empty
@@ -110,11 +119,7 @@ def _load_or_meta_train(
 
 def reset_task_network(model: nn.Module, seed: int) -> None:
     """Give ``model`` a fresh Glorot-initialised task network F (MetaReg's final model)."""
-    generator = torch.Generator().manual_seed(seed + 7919)
-    for layer in model.f.modules():
-        if isinstance(layer, nn.Linear):
-            nn.init.xavier_uniform_(layer.weight, generator=generator)
-            nn.init.zeros_(layer.bias)
+    glorot_init(model.f, seed + 7919)
 
 
 def train_job(
@@ -136,6 +141,7 @@ def train_job(
     options = options or {}
     torch.set_num_threads(threads)
     device = choose_device()
+    deterministic(device)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     train_arrays, val_arrays = concatenate(train_dirs), concatenate(val_dirs)
