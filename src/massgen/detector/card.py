@@ -401,7 +401,6 @@ def _flow(rng, calo: int, ids, sums, n: int) -> None:
         energy = lognormal(rng, sums[t, _TRUE], resolution(calo, eta_centre, sums[t, _TRUE]))
         sums[t, _ENERGY], sums[t, _SIGMA] = energy, resolution(calo, eta_centre, energy)
     for t in range(n):
-        eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
         trk, variance = sums[t, _TRACK_E], sums[t, _VARIANCE]
         energy, sigma = sums[t, _ENERGY], sums[t, _SIGMA]
         if energy < ENERGY_MIN[calo] or energy < SIGNIFICANCE_MIN[calo] * sigma:
@@ -410,6 +409,7 @@ def _flow(rng, calo: int, ids, sums, n: int) -> None:
         sums[t, _RESCALE], sums[t, _NEUTRAL_PT] = 1.0, 0.0
         significant = neutral > SIGNIFICANCE_MIN[calo] * np.sqrt(variance + sigma**2)
         if neutral > ENERGY_MIN[calo] and significant:
+            eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
             eta = rng.uniform(eta_lo, eta_hi)
             sums[t, _NEUTRAL_ETA], sums[t, _NEUTRAL_PHI] = eta, rng.uniform(phi_lo, phi_hi)
             sums[t, _NEUTRAL_PT] = neutral / np.cosh(eta)
