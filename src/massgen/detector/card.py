@@ -147,12 +147,6 @@ def hcal_fraction(abs_pid: int) -> float:
 
 
 @njit(cache=True)
-def resolution(calo: int, eta: float, energy: float) -> float:
-    """Energy resolution in GeV of calorimeter ``calo`` (ECAL_ID or HCAL_ID)."""
-    return ecal_resolution(eta, energy) if calo == ECAL_ID else hcal_resolution(eta, energy)
-
-
-@njit(cache=True)
 def fraction(calo: int, abs_pid: int) -> float:
     """Energy fraction seen by calorimeter ``calo`` (ECAL_ID or HCAL_ID)."""
     return ecal_fraction(abs_pid) if calo == ECAL_ID else hcal_fraction(abs_pid)
@@ -317,14 +311,15 @@ def tower_number(calo: int, ieta: int, iphi: int) -> int:
 
 
 @njit(cache=True)
-def lognormal(rng: np.random.Generator, mean: float, sigma: float) -> float:
+def lognormal(mean: float, sigma: float, normal: float) -> float:
     """Delphes' LogNormal: a log-normal variate of the given mean and standard deviation
-    (0 where the mean is not positive). Its log(1 + x), as Delphes writes it, is exact
-    enough here (x >= 6e-5) and faster than log1p."""
+    from the standard-normal variate ``normal`` (0 where the mean is not positive). Its
+    log(1 + x), as Delphes writes it, is exact enough here (x >= 6e-5) and faster than
+    log1p."""
     if mean <= 0:
         return 0.0
     b = np.sqrt(np.log(1.0 + (sigma / mean) ** 2))
-    return mean * np.exp(b * rng.standard_normal() - 0.5 * b * b)
+    return mean * np.exp(b * normal - 0.5 * b * b)
 
 
 @njit(cache=True)
@@ -373,36 +368,54 @@ def track(rng, abs_pid: int, pt: float, eta: float, eta_pos: float, mass: float)
     if efficiency <= 0 or rng.random() >= efficiency:
         return 0.0, 0.0, 0.0
     res = track_resolution(abs_pid, pt, eta_pos)
-    trk_pt = lognormal(rng, pt, res * pt)
+    trk_pt = lognormal(pt, res * pt, rng.standard_normal())
     trk_e = np.sqrt((trk_pt * np.cosh(eta)) ** 2 + mass**2)
     return trk_pt, trk_e, res * trk_e
 
 
 # Columns of the per-event tower scratch of reconstruct: ids, then sums.
 _IETA, _IPHI = 0, 1
-_TRUE, _TRACK_E, _VARIANCE, _ENERGY, _SIGMA = range(5)
-_RESCALE, _NEUTRAL_PT, _NEUTRAL_ETA, _NEUTRAL_PHI = range(5, 9)
+_TRUE, _TRACK_E, _VARIANCE, _RESCALE, _NEUTRAL_PT, _NEUTRAL_ETA, _NEUTRAL_PHI = range(7)
 
 
 @njit(cache=True)
-def _flow(rng, calo: int, ids, sums, n: int) -> None:
+def _resolutions(calo: int, eta, energy, out, n: int) -> None:
+    """``out[:n]``: the resolution in GeV of calorimeter ``calo`` at (``eta``, ``energy``);
+    a loop per calorimeter on contiguous rows, which the compiler vectorises."""
+    if calo == ECAL_ID:
+        for t in range(n):
+            out[t] = ecal_resolution(eta[t], energy[t])
+    else:
+        for t in range(n):
+            out[t] = hcal_resolution(eta[t], energy[t])
+
+
+@njit(cache=True)
+def _flow(rng, calo: int, ids, sums, n: int, scratch) -> None:
     """SimpleCalorimeter's smearing and energy flow on the ``n`` hit towers of one event.
 
     The tower energy is smeared log-normally and dropped below EnergyMin or
     EnergySignificanceMin sigma. Energy not explained by the tower's tracks becomes a
     neutral at a random point in the tower if significant (its pT set in the scratch);
     otherwise the tracks are rescaled to the weighted mean of track and calorimeter
-    measurements (the rescale factor set in the scratch). The smearing runs as a loop of
-    its own, free of the energy flow's hard-to-predict branches.
+    measurements (the rescale factor set in the scratch). The smearing runs first, as
+    short loops over contiguous ``scratch`` rows, free of the energy flow's
+    hard-to-predict branches.
     """
+    # Per tower: eta centre, true energy, standard-normal draw, smeared energy, resolution.
+    centre, true, normal, smeared, sigmas = scratch
     for t in range(n):
-        eta_lo, eta_hi, _, _ = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
-        eta_centre = 0.5 * (eta_lo + eta_hi)
-        energy = lognormal(rng, sums[t, _TRUE], resolution(calo, eta_centre, sums[t, _TRUE]))
-        sums[t, _ENERGY], sums[t, _SIGMA] = energy, resolution(calo, eta_centre, energy)
+        ieta = ids[t, _IETA]
+        centre[t] = 0.5 * (_EDGES[calo, ieta] + _EDGES[calo, ieta + 1])
+        true[t] = sums[t, _TRUE]
+        normal[t] = rng.standard_normal() if true[t] > 0 else 0.0
+    _resolutions(calo, centre, true, sigmas, n)
+    for t in range(n):
+        smeared[t] = lognormal(true[t], sigmas[t], normal[t])
+    _resolutions(calo, centre, smeared, sigmas, n)
     for t in range(n):
         trk, variance = sums[t, _TRACK_E], sums[t, _VARIANCE]
-        energy, sigma = sums[t, _ENERGY], sums[t, _SIGMA]
+        energy, sigma = smeared[t], sigmas[t]
         if energy < ENERGY_MIN[calo] or energy < SIGNIFICANCE_MIN[calo] * sigma:
             energy = 0.0
         neutral = max(energy - trk, 0.0)
@@ -445,9 +458,10 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
     slot = np.full(N_TOWERS, -1, np.int32)
     ids, sums, used = (
         np.empty((2, size, 2), np.int64),
-        np.empty((2, size, 9)),
+        np.empty((2, size, 7)),
         np.zeros(2, np.int64),
     )
+    scratch = np.empty((5, size))
     tracks, track_rows = np.empty((size, 3)), np.empty((size, 2), np.int64)
     n_out = 0
     for k in range(n_events):
@@ -488,7 +502,7 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
                 n_trk += 1
         first, mex, mey = n_out, 0.0, 0.0
         for c in range(2):
-            _flow(rng, c, ids[c], sums[c], used[c])
+            _flow(rng, c, ids[c], sums[c], used[c], scratch)
         for j in range(n_trk):
             i, rescale = int(tracks[j, 0]), 1.0
             for c in range(2):  # the HCAL's factor, where it counts the track, else ECAL's
