@@ -405,8 +405,8 @@ def _flow(rng, calo: int, ids, sums, n: int, scratch) -> None:
     # Per tower: eta centre, true energy, standard-normal draw, smeared energy, resolution.
     centre, true, normal, smeared, sigmas = scratch
     for t in range(n):
-        ieta = ids[t, _IETA]
-        centre[t] = 0.5 * (_EDGES[calo, ieta] + _EDGES[calo, ieta + 1])
+        eta_lo, eta_hi, _, _ = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
+        centre[t] = 0.5 * (eta_lo + eta_hi)
         true[t] = sums[t, _TRUE]
         normal[t] = rng.standard_normal() if true[t] > 0 else 0.0
     _resolutions(calo, centre, true, sigmas, n)
