@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from massgen.config import validate_config
+from massgen.detector.delphes import run_delphes
 from massgen.detector.simulate import simulate
 from massgen.files import read_parquet
 from massgen.generation.madgraph import UFO_NAME, process_card
@@ -76,12 +77,9 @@ def bench_detector(config: dict, n: int, work: Path) -> tuple[float, float, floa
 
 def delphes_seconds(hepmc: Path, work: Path) -> float:
     """Wall time of ``DelphesHepMC3`` with the CMS card on ``hepmc``."""
-    script = REPO / "scripts" / "delphes.sh"
-    setup = DELPHES / "setup.sh"
-    out = work / f"{hepmc.stem}.root"
-    return timed(
-        ["bash", str(script), str(hepmc), "delphes_card_CMS.tcl", "1", str(out), str(setup)], work
-    )
+    start = time.perf_counter()
+    run_delphes(REPO / "scripts" / "delphes.sh", hepmc, work / f"{hepmc.stem}.root", 1, DELPHES)
+    return time.perf_counter() - start
 
 
 def first_event(hepmc: Path, out: Path) -> None:

@@ -18,11 +18,10 @@ import argparse
 import gzip
 import logging
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
-from massgen.detector.delphes import read_delphes, read_delphes_particles
+from massgen.detector.delphes import read_delphes, read_delphes_particles, run_delphes
 from massgen.detector.validate import compare, plot, seed_average, table
 from massgen.files import write_json, write_text
 from massgen.generation.hepmc import read_hepmc
@@ -49,11 +48,10 @@ def delphes_runs(hepmc: Path, seeds: list[int], delphes: Path) -> list:
         plain.write_bytes(gzip.decompress(hepmc.read_bytes()))
         for seed in seeds:
             out = Path(tmp) / f"delphes{seed}.root"
-            command = ["bash", REPO / "scripts" / "delphes.sh", plain, "delphes_card_CMS.tcl"]
-            command += [str(seed), out, delphes / "setup.sh"]
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise SystemExit(f"Delphes, RandomSeed {seed}: {done.stderr[-2000:]}")
+            try:
+                run_delphes(REPO / "scripts" / "delphes.sh", plain, out, seed, delphes)
+            except RuntimeError as err:
+                raise SystemExit(str(err)) from None
             runs.append(read_delphes(out))
     return runs
 
@@ -65,7 +63,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("results/validation"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--delphes", type=Path, default=tools, help="Delphes installation")
-    parser.add_argument("--seeds", type=int, default=16, help="seeds averaged over")
+    parser.add_argument("--seeds", type=int, default=48, help="seeds averaged over")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     log = logging.getLogger("validate_detector")

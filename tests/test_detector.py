@@ -13,13 +13,20 @@ import pytest
 
 from massgen.detector import card
 from massgen.detector.card import NEUTRAL_HADRON, PHOTON, TRACK
-from massgen.detector.delphes import delphes_to_reco, read_delphes, read_delphes_particles
+from massgen.detector.delphes import (
+    delphes_to_reco,
+    read_delphes,
+    read_delphes_particles,
+    run_delphes,
+)
 from massgen.detector.simulate import simulate
 from massgen.detector.validate import compare
 from massgen.errors import InputFileError
 from massgen.files import read_parquet, write_parquet
 from massgen.generation.hepmc import read_hepmc
 from massgen.jets import leading_jets
+
+from .conftest import REPO
 
 ZZ_HEPMC = "pythia8-zz-nunuqq-ptmin1000.hepmc3.gz"
 ZZ_DELPHES = "delphes-3.5.1-cms-pythia8-zz-nunuqq-ptmin1000.root"
@@ -111,8 +118,8 @@ def test_zz_jet_mass_peak_matches_delphes(testdata):
     """The mode of 200 jet masses scatters by about 2.5 GeV (rms) from one detector seed
     to the next, so the built-in peak is averaged over 32 seeds (-3.8 GeV against
     Delphes; eight seeds alone give -8.4 to 0.0) and compared with Delphes' (one fixed
-    sample, itself as uncertain as one of our seeds: over 16 Delphes seeds its peak
-    averages 98.9 GeV, 4.8 below this file's; see test_real_path)."""
+    sample, itself as uncertain as one of our seeds: over 48 Delphes seeds its peak
+    averages 99.9 GeV, 3.8 below this file's; see test_real_path)."""
     events, delphes = read_hepmc(testdata / ZZ_HEPMC), read_delphes(testdata / ZZ_DELPHES)
     peaks = [
         compare(events, delphes, seed, mass_range=(40, 250))["builtin"]["mass_peak"]
@@ -243,3 +250,10 @@ def test_truncated_delphes_file_leaves_no_reco(tmp_path, testdata, cut):
         delphes_to_reco(bad, out)
     assert "\n" not in str(error.value)
     assert sorted(tmp_path.iterdir()) == [bad]
+
+
+def test_failed_delphes_run_says_why_and_leaves_no_output(tmp_path, testdata):
+    out = tmp_path / "out.root"
+    with pytest.raises(RuntimeError, match=r"RandomSeed 5.*zz.*failed:\n.*setup\.sh"):
+        run_delphes(REPO / "scripts" / "delphes.sh", testdata / ZZ_HEPMC, out, 5, tmp_path)
+    assert list(tmp_path.iterdir()) == []

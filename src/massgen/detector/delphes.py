@@ -1,4 +1,4 @@
-"""Read a Delphes ROOT file (CMS card) into the pipeline's reco schema.
+"""Run Delphes (CMS card) and read its ROOT file into the pipeline's reco schema.
 
 EFlowTrack (pt, eta, phi, mass, charge, PID), EFlowPhoton and EFlowNeutralHadron
 (ET, eta, phi; massless) become candidates of kind 0, 1 and 2 as the built-in
@@ -8,6 +8,7 @@ detector writes them; MissingET gives met and met_phi.
 from __future__ import annotations
 
 import logging
+import subprocess
 from pathlib import Path
 
 import awkward as ak
@@ -127,3 +128,22 @@ def delphes_to_reco(root_path: Path | str, reco_path: Path | str) -> int:
     write_parquet(reco, reco_path)
     log.info("Delphes: %d events %s -> %s", len(reco), root_path, reco_path)
     return len(reco)
+
+
+def run_delphes(
+    script: Path,
+    hepmc: Path,
+    out: Path,
+    seed: int,
+    delphes: Path,
+    card: str = "delphes_card_CMS.tcl",
+) -> None:
+    """DelphesHepMC3 on ``hepmc`` into ``out`` through ``script`` (the repository's
+    scripts/delphes.sh: ``card`` headed by ``set RandomSeed seed``), with the Delphes
+    installation ``delphes`` (its setup.sh sourced). A failed run raises RuntimeError
+    with Delphes' last output."""
+    command = ["bash", script, hepmc, card, str(seed), out, delphes / "setup.sh"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        output = (done.stdout[-1000:] + done.stderr[-2000:]).strip()
+        raise RuntimeError(f"Delphes (RandomSeed {seed}) on {hepmc} failed:\n{output}")
