@@ -20,12 +20,12 @@ from pathlib import Path
 import awkward as ak
 import fastjet
 
+from massgen import params
 from massgen.config import validate_config
 from massgen.detector.simulate import simulate
 from massgen.files import read_parquet
-from massgen.generation.pythia import generate_chunk, make_generator, sample_settings
+from massgen.generation.pythia import generate_chunk, make_generator
 from massgen.jets import leading_jets, to_cartesian
-from massgen.seeding import derive_seed
 
 
 def timed(func, repeats: int = 1) -> float:
@@ -45,16 +45,15 @@ def bench_generation(
 
     The two alternate ``repeats`` times and the median time of each is used.
     """
-    seed = derive_seed(config["seed"], config["study"], sample, 0)
-    user = None if sample == "qcd" else "zzprime"
+    job = params.generation(config, sample, 0)
 
     def bare() -> None:
-        gen = make_generator(sample_settings(config, sample), seed, user)
+        gen = make_generator(job["settings"], job["seed"], job["user_process"], job["coupling"])
         for _ in range(n):
             gen.pythia.next()
 
     def ours() -> None:
-        generate_chunk(config, sample, 0, out / f"{sample}.parquet", out / f"{sample}.json")
+        generate_chunk(sample, 0, out / f"{sample}.parquet", out / f"{sample}.json", **job)
 
     times = {"ours": [], "bare": []}
     for _ in range(repeats):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from massgen import params
 from massgen.config import validate_config
 from massgen.detector.delphes import run_delphes
 from massgen.detector.simulate import simulate
@@ -53,7 +54,13 @@ def bench_detector(config: dict, n: int, work: Path) -> tuple[float, float, floa
     """(built-in, Delphes) events per second on the same ``n`` HepMC3 events, and the
     built-in detector's and Delphes' start-up in seconds."""
     config["events"].update(qcd=n, chunk_size=n)
-    generate_chunk(config, "qcd", 0, work / "events.parquet", work / "events.json")
+    generate_chunk(
+        "qcd",
+        0,
+        work / "events.parquet",
+        work / "events.json",
+        **params.generation(config, "qcd", 0),
+    )
     export_hepmc(work / "events.parquet", work / "events.json", work / "events.hepmc3", 13000.0)
     events = read_parquet(work / "events.parquet")
     start = time.perf_counter()
@@ -91,7 +98,7 @@ def first_event(hepmc: Path, out: Path) -> None:
 
 def madgraph_script(config: dict, n: int, gridpack: bool) -> str:
     """The background card, as a gridpack build or as a direct n-event launch."""
-    card = process_card(config, "qcd", threads=2)
+    card = process_card("qcd", threads=2, **params.madgraph_card(config, "qcd"))
     if gridpack:
         return card
     return card.replace("set gridpack True", f"set nevents {n}\nset gridpack False")

@@ -21,8 +21,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from massgen.config import defaults
 from massgen.files import read_parquet
 from massgen.models.pfn import PFN
+from massgen.params import LOOP_KEYS
 from massgen.preprocess import point_clouds
 from massgen.training.loop import Batch, TrainSettings, fit
 
@@ -82,7 +84,10 @@ def ours(arrays: dict, epochs: int) -> float:
     cpu = torch.device("cpu")
     train = Batch.from_arrays(arrays, cpu)
     tiny_val = Batch.from_arrays({k: v[:1] for k, v in arrays.items()}, cpu)
-    history = fit(PFN(), train, tiny_val, TrainSettings(max_epochs=epochs, patience=epochs), seed=0)
+    cfg = defaults()
+    loop = {key: cfg["training"][key] for key in LOOP_KEYS}
+    settings = TrainSettings(**{**loop, "max_epochs": epochs, "patience": epochs})
+    history = fit(PFN(4, 2, **cfg["models"]["pfn"]), train, tiny_val, settings, seed=0)
     return sum(e["seconds"] for e in history["epochs"])
 
 

@@ -18,10 +18,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from massgen import params
+from massgen.config import validate_config
 from massgen.datasets import load_dataset
 from massgen.evaluation.metrics import predict, roc_auc
-from massgen.training.loop import TrainSettings
-from massgen.training.run import load_model, train_job
+from massgen.models import load_model
+from massgen.training.run import train_job
 
 
 def grid() -> list[tuple[str, dict]]:
@@ -42,11 +44,19 @@ def main(study: Path) -> None:
     train = [str(data / str(m) / "zoom" / "train") for m in (150, 200, 250)]
     val = [str(data / str(m) / "zoom" / "val") for m in (150, 200, 250)]
     test = load_dataset(data / "300" / "zoom" / "test")
-    settings = TrainSettings(max_epochs=15)
     results = []
     for method, options in grid():
+        config = validate_config(
+            {
+                "study": "select",
+                "masses": [150, 200, 250, 300],
+                "events": {"signal": 1, "qcd": 1},
+                "training": {"max_epochs": 15, method: options},
+            }
+        )
+        job = params.training(config, method)
         with tempfile.TemporaryDirectory() as out:
-            train_job(method, train, val, out, 0, settings, {method: options})
+            train_job(job["model"], job["method"], train, val, out, 0, job["loop"])
             model = load_model(out)
             auc = roc_auc(test["label"], predict(model, test["features"], test["mask"]))
         results.append({"method": method, **options, "auc_300": auc})

@@ -9,7 +9,7 @@
 #   --base    base image (default: localhost/massgen/base:bookworm, made here with
 #             debootstrap from $DEBIAN_MIRROR, default deb.debian.org, when missing; or any Debian 12
 #             image such as docker.io/library/debian:bookworm-slim)
-#   --prefix  image names (default localhost/massgen): PREFIX/massgen:0.1.0,
+#   --prefix  image names (default localhost/massgen): PREFIX/massgen:VERSION (pyproject.toml),
 #             PREFIX/madgraph:3.5.7, PREFIX/delphes:3.5.1
 # Locally added CA certificates (/usr/local/share/ca-certificates) go into every image
 # before any apt or pip step. A CPU torch wheel in $TORCH_WHEEL_DIR (default: downloaded
@@ -29,7 +29,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#IMAGES[@]} -gt 0 ] || IMAGES=(python madgraph delphes)
-declare -A TAG=([python]=massgen:0.1.0 [madgraph]=madgraph:3.5.7 [delphes]=delphes:3.5.1)
+# our image's tag is the package version, written only in pyproject.toml
+VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$REPO/pyproject.toml")
+[ -n "$VERSION" ] || { echo "build_images.sh: no version in $REPO/pyproject.toml" >&2; exit 1; }
+declare -A TAG=([python]=massgen:$VERSION [madgraph]=madgraph:3.5.7 [delphes]=delphes:3.5.1)
 
 if [ -z "$BASE" ]; then
   BASE=localhost/massgen/base:bookworm

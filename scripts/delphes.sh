@@ -2,7 +2,8 @@
 # Rule run_delphes: DelphesHepMC3 with a copy of the card seeded from the config.
 #   usage: delphes.sh HEPMC3 CARD SEED OUT_ROOT [SETUP_SH]
 # CARD is a file name under $DELPHES_HOME/cards or a path. SETUP_SH (a Delphes
-# installation's setup.sh) is sourced when given; in the Delphes image Delphes is on PATH.
+# installation's setup.sh, by default $MASSGEN_DELPHES/setup.sh when that is set) is
+# sourced; without either, as in the Delphes image, Delphes is on PATH.
 # The stock CMS card seeds from the clock, so "set RandomSeed SEED" heads the copy.
 # Delphes refuses to overwrite its output: it writes into a fresh directory, then moves.
 set -euo pipefail
@@ -11,10 +12,11 @@ hepmc=$(realpath "$1")
 card=$2
 seed=$3
 out=$4
-if [ -n "${5:-}" ]; then
+setup=${5:-${MASSGEN_DELPHES:+$MASSGEN_DELPHES/setup.sh}}
+if [ -n "$setup" ]; then
   set +u
   # shellcheck disable=SC1090
-  source "$5"
+  source "$setup"
   set -u
 fi
 [ -f "$card" ] || card="${DELPHES_HOME:?DELPHES_HOME is not set: give the Delphes setup.sh}/cards/$card"

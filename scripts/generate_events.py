@@ -7,10 +7,10 @@ setup_logging(snakemake.log[0])
 from massgen.generation.pythia import generate_chunk
 
 generate_chunk(
-    snakemake.config,
     snakemake.wildcards.sample,
     int(snakemake.wildcards.chunk),
     snakemake.output.events,
     snakemake.output.meta,
     lhe=snakemake.input.get("lhe"),
+    **snakemake.params.job,
 )

@@ -7,10 +7,13 @@ setup_logging(snakemake.log[0])
 from massgen.selection import select_chunk
 
 select_chunk(
-    snakemake.config,
     snakemake.wildcards.sample,
     snakemake.input.jets,
     snakemake.input.meta,
     snakemake.output.selected,
     snakemake.output.cutflow,
+    masses=snakemake.params.masses,
+    fractions=snakemake.params.fractions,
+    jet_pt_min=snakemake.params.jet_pt_min,
+    window_fraction=snakemake.params.window_fraction,
 )

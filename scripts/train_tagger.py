@@ -1,4 +1,4 @@
-"""Rule train_tagger: one tagger (method) on its source masses, one zoom, one seed."""
+"""Rule train_tagger: one tagger (model, method) on its source masses, one zoom, one seed."""
 
 from pathlib import Path
 
@@ -6,17 +6,15 @@ from massgen.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 
-from massgen.training.loop import TrainSettings
 from massgen.training.run import train_job
 
-cfg = snakemake.params.settings
 train_job(
-    snakemake.wildcards.method,
+    snakemake.params.model,
+    snakemake.params.method,
     list(snakemake.input.train),
     list(snakemake.input.val),
     str(Path(snakemake.output.model).parent),
     int(snakemake.wildcards.seed),
-    TrainSettings(cfg["learning_rate"], cfg["batch_size"], cfg["max_epochs"], cfg["patience"]),
-    options={key: cfg[key] for key in ("penalty_strength", "mldg", "metareg", "feature_critic")},
+    snakemake.params.loop,
     threads=snakemake.threads,
 )

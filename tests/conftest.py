@@ -27,6 +27,42 @@ def small_config(**events) -> dict:
     )
 
 
+def generate(config: dict, sample: str, chunk: int, events, metadata, lhe=None) -> dict:
+    """Generate one chunk as the workflow's generate_events job would for ``config``."""
+    from massgen import params
+    from massgen.generation.pythia import generate_chunk
+
+    if lhe is not None:
+        config = {**config, "generation": {**config["generation"], "generator": "madgraph"}}
+    job = params.generation(config, sample, chunk)
+    return generate_chunk(sample, chunk, events, metadata, lhe=lhe, **job)
+
+
+def default_pfn(n_features: int = 4, n_classes: int = 2, **hparams):
+    """A PFN with the config's default hyper-parameters, except ``hparams``."""
+    from massgen.config import defaults
+    from massgen.models.pfn import PFN
+
+    return PFN(n_features, n_classes, **{**defaults()["models"]["pfn"], **hparams})
+
+
+def train_settings(**changes):
+    """The training loop's default settings (config ``training``), except ``changes``."""
+    from massgen.config import defaults
+    from massgen.params import LOOP_KEYS
+    from massgen.training.loop import TrainSettings
+
+    loop = {key: defaults()["training"][key] for key in LOOP_KEYS}
+    return TrainSettings(**{**loop, **changes})
+
+
+def method_settings(method: str, **changes) -> dict:
+    """A method's default settings (config ``training.<method>``), except ``changes``."""
+    from massgen.config import defaults
+
+    return {**defaults()["training"].get(method, {}), **changes}
+
+
 @pytest.fixture(scope="session")
 def testdata() -> Path:
     """The shared real input files (Delphes ROOT, HepMC3, LHE)."""
@@ -38,13 +74,11 @@ def testdata() -> Path:
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory) -> dict[str, Path]:
     """Real Pythia chunks (1200 events) of zp150, zp600 and qcd, generated once per session."""
-    from massgen.generation.pythia import generate_chunk
-
     out = tmp_path_factory.mktemp("generated")
     config = small_config()
     paths = {}
     for sample in ("zp150", "zp600", "qcd"):
-        generate_chunk(config, sample, 0, out / f"{sample}.parquet", out / f"{sample}.json")
+        generate(config, sample, 0, out / f"{sample}.parquet", out / f"{sample}.json")
         paths[sample] = out / f"{sample}.parquet"
     return paths
 
@@ -131,3 +165,13 @@ def real_run(tools, tmp_path_factory) -> Path:
     (workdir / "seconds.txt").write_text(f"{time.perf_counter() - start:.1f}\n")
     assert done.returncode == 0, done.stderr[-4000:]
     return workdir / REAL_STUDY
+
+
+def pytest_collection_modifyitems(items):
+    """Unless CI=true, skip tests marked madgraph/delphes/podman/slurm whose program (or
+    what installing it needs) is missing here; see tests/tiers.py."""
+    import shutil
+
+    from .tiers import skip_missing, this_host
+
+    skip_missing(items, which=shutil.which, env=os.environ, kits=KITS, host=this_host())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 import yaml
 
-from massgen.config import load_config, validate_config
+import massgen
+from massgen.config import SCHEMA_PATH, load_config, load_schema, validate_config
 from massgen.errors import ConfigError
 
 from .conftest import REPO
@@ -54,3 +58,38 @@ def test_source_splits_must_use_study_masses():
     assert config["training"]["source_splits"] == [[150, 200]]
     with pytest.raises(ConfigError, match=r"training\.source_splits\[0\]"):
         validate_config({**MINIMAL, "training": {"source_splits": [[150, 600]]}})
+
+
+def test_schema_ships_with_the_package():
+    """The schema is package data next to the code, not read from the repository."""
+    assert SCHEMA_PATH.is_file()
+    assert Path(str(SCHEMA_PATH)) == Path(massgen.__file__).parent / "schemas" / SCHEMA_PATH.name
+
+
+def test_default_python_image_is_tagged_with_the_package_version():
+    python = load_schema()["properties"]["images"]["properties"]["python"]
+    assert python["default"].endswith(f":{massgen.__version__}"), (
+        "bump the images.python default in src/massgen/schemas/config.schema.yaml "
+        "together with the version in pyproject.toml"
+    )
+
+
+def test_version_comes_from_pyproject():
+    """pyproject.toml holds the version; a stale install (pip install -e . not rerun) fails."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert massgen.__version__ == project["version"]
+
+
+def test_grid_constants_and_registries_match_the_schema():
+    """The names the workflow's wildcards use and the registries agree with the schema."""
+    from massgen.grid import SPLITS
+    from massgen.registry import METHODS, MODELS
+
+    schema = load_schema()["properties"]
+    assert tuple(schema["split"]["properties"]) == SPLITS
+    training = schema["training"]["properties"]
+    assert training["methods"]["default"] == list(METHODS)
+    assert training["model"]["default"] in MODELS
+    assert set(schema["models"]["properties"]) <= set(MODELS)
+    sections = {name for name, sub in training.items() if sub.get("type") == "object"}
+    assert sections <= set(METHODS), "a settings section without a registered method"

@@ -18,20 +18,23 @@ from pathlib import Path
 
 import pytest
 
+import massgen
 from massgen.files import read_json
 
 from .conftest import KITS, REAL_CONFIG, REPO, SMOKE, snakemake
+
+pytestmark = pytest.mark.podman
 
 CONTAINERS = REPO / "tests" / "containers"
 
 PREFIX = "localhost/massgen"
 IMAGES = {
-    "python": f"docker://{PREFIX}/massgen:0.1.0",
+    "python": f"docker://{PREFIX}/massgen:{massgen.__version__}",
     "madgraph": f"docker://{PREFIX}/madgraph:3.5.7",
     "delphes": f"docker://{PREFIX}/delphes:3.5.1",
 }
 MARKERS = {
-    "python": "massgen-python 0.1.0",
+    "python": f"massgen-python {massgen.__version__}",
     "madgraph": "massgen-madgraph 3.5.7",
     "delphes": "massgen-delphes 3.5.1",
 }
@@ -126,7 +129,7 @@ def test_smoke_jobs_ran_in_our_image(smoke_in_containers):
     assert {marker_of(log) for log in logs} == {MARKERS["python"]}
     exec_log = (smoke_in_containers / "apptainer.log").read_text().splitlines()
     assert len(exec_log) == len(logs)
-    assert {line.split("\t")[0] for line in exec_log} == {f"{PREFIX}/massgen:0.1.0"}
+    assert {line.split("\t")[0] for line in exec_log} == {f"{PREFIX}/massgen:{massgen.__version__}"}
 
 
 def test_smoke_scores_equal_the_local_run(smoke_in_containers, smoke_run):
@@ -154,6 +157,8 @@ def test_real_path_rules_ran_in_their_images(real_path_in_containers, rule, imag
     assert {marker_of(log) for log in logs} == {MARKERS[image]}
 
 
+@pytest.mark.madgraph
+@pytest.mark.delphes
 def test_real_path_results_equal_the_run_without_containers(real_path_in_containers, real_run):
     for sample in ("zp150", "qcd"):
         ours = read_json(

@@ -11,10 +11,10 @@ import pytest
 from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
 from massgen.generation.hepmc import read_hepmc
-from massgen.generation.pythia import export_hepmc, generate_chunk
+from massgen.generation.pythia import export_hepmc
 from massgen.grid import sample_mass
 
-from .conftest import small_config
+from .conftest import generate, small_config
 
 
 @pytest.mark.slow
@@ -55,15 +55,13 @@ def test_qcd_cross_section_is_larger(generated):
 def test_same_seed_gives_identical_bytes(tmp_path):
     config = small_config(signal=60, chunk_size=30)
     for run in ("a", "b"):
-        generate_chunk(
-            config, "zp300", 1, tmp_path / run / "ev.parquet", tmp_path / run / "ev.json"
-        )
+        generate(config, "zp300", 1, tmp_path / run / "ev.parquet", tmp_path / run / "ev.json")
     for name in ("ev.parquet", "ev.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     first = read_parquet(tmp_path / "a" / "ev.parquet")
     assert ak.to_list(first.event_id)[:2] == [30, 31]
     other = tmp_path / "c"
-    generate_chunk(config, "zp300", 0, other / "ev.parquet", other / "ev.json")
+    generate(config, "zp300", 0, other / "ev.parquet", other / "ev.json")
     assert (
         json.loads((other / "ev.json").read_text())["seed"]
         != json.loads((tmp_path / "a" / "ev.json").read_text())["seed"]
@@ -95,9 +93,7 @@ def test_sample_names():
 
 def test_chunk_beyond_sample_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="beyond"):
-        generate_chunk(
-            small_config(signal=10, chunk_size=10), "zp150", 1, tmp_path / "a", tmp_path / "b"
-        )
+        generate(small_config(signal=10, chunk_size=10), "zp150", 1, tmp_path / "a", tmp_path / "b")
 
 
 def test_corrupt_events_file(tmp_path):

@@ -9,19 +9,20 @@ import numpy as np
 import pyhepmc
 import pytest
 
+from massgen import params
 from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
 from massgen.generation.madgraph import process_card, read_lhe
-from massgen.generation.pythia import export_hepmc, generate_chunk
-from massgen.seeding import MADGRAPH_SEED_MAX, madgraph_seed
+from massgen.generation.pythia import export_hepmc
+from massgen.seeding import MADGRAPH_SEED_MAX
 
-from .conftest import small_config
+from .conftest import generate, small_config
 
 JJ_LHE = "madgraph5-3.5.8-pp_to_jj.lhe.gz"
 
 
 def test_signal_card_cuts_the_zprime_itself():
-    card = process_card(small_config(), "zp150").splitlines()
+    card = process_card("zp150", **params.madgraph_card(small_config(), "zp150")).splitlines()
     assert "generate p p > z zp, z > vl vl~" in card
     assert "import model ./SM_Zprime_UFO" in card
     for line in (
@@ -39,7 +40,7 @@ def test_signal_card_cuts_the_zprime_itself():
 
 
 def test_background_card_cuts_the_jet():
-    card = process_card(small_config(), "qcd").splitlines()
+    card = process_card("qcd", **params.madgraph_card(small_config(), "qcd")).splitlines()
     assert "generate p p > z j, z > vl vl~" in card
     assert "set etaj 2.0" in card
     assert not any("MZp" in line or "eta_max_pdg" in line for line in card)
@@ -47,11 +48,11 @@ def test_background_card_cuts_the_jet():
 
 def test_seeds_are_stable_distinct_and_accepted_by_madgraph():
     config = small_config()
-    seeds = [madgraph_seed(config, "qcd", chunk) for chunk in range(200)]
+    seeds = [params.madgraph_seed(config, "qcd", chunk) for chunk in range(200)]
     assert len(set(seeds)) == 200
     assert all(0 < s < MADGRAPH_SEED_MAX for s in seeds)
-    assert seeds[3] == madgraph_seed(small_config(), "qcd", 3)
-    assert madgraph_seed(config, "zp150", 3) != seeds[3]
+    assert seeds[3] == params.madgraph_seed(small_config(), "qcd", 3)
+    assert params.madgraph_seed(config, "zp150", 3) != seeds[3]
 
 
 def test_read_lhe_gives_the_init_cross_section_and_weights(testdata):
@@ -90,7 +91,7 @@ def showered(testdata, tmp_path_factory):
     """The 1000 MadGraph p p > j j events showered by Pythia, as chunk 0 of 'qcd'."""
     out = tmp_path_factory.mktemp("lhe_shower")
     config = small_config()
-    meta = generate_chunk(
+    meta = generate(
         config, "qcd", 0, out / "events.parquet", out / "meta.json", lhe=testdata / JJ_LHE
     )
     return config, out, meta
@@ -133,8 +134,6 @@ def test_hepmc_has_mpi_cross_section_and_parents_first(showered, tmp_path):
 def test_truncated_lhe_leaves_no_events(testdata, tmp_path):
     bad = _cut_lhe(testdata, tmp_path, 200_000)
     with pytest.raises(InputFileError, match=str(bad)):
-        generate_chunk(
-            small_config(), "qcd", 0, tmp_path / "ev.parquet", tmp_path / "ev.json", lhe=bad
-        )
+        generate(small_config(), "qcd", 0, tmp_path / "ev.parquet", tmp_path / "ev.json", lhe=bad)
     assert not (tmp_path / "ev.parquet").exists()
     assert not (tmp_path / "ev.json").exists()

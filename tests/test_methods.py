@@ -8,20 +8,22 @@ import numpy as np
 import pytest
 import torch
 
-from massgen.models.pfn import PFN
+from massgen.models import head_weights
+from massgen.registry import METHODS
+from massgen.training import methods
 from massgen.training.loop import Batch, cross_entropy
-from massgen.training.meta import (
+from massgen.training.methods.feature_critic import (
     FeatureCritic,
     FeatureCriticSettings,
-    MetaRegSettings,
     feature_critic_step,
     feature_critic_train,
-    loss_with,
-    metareg_train,
-    mldg_loss,
 )
-from massgen.training.methods import PLANING_BINS, penalised, planing_weights
+from massgen.training.methods.metareg import MetaRegSettings, metareg_train
+from massgen.training.methods.mldg import mldg_loss
+from massgen.training.methods.penalty import penalised
+from massgen.training.methods.planing import planing_weights
 
+from .conftest import default_pfn, method_settings
 from .devices import DEVICES
 
 CPU = torch.device("cpu")
@@ -43,18 +45,19 @@ def toy(n: int = 120, n_domains: int = 3, seed: int = 0, device: torch.device = 
     )
 
 
-def small_pfn(seed: int = 0) -> PFN:
+def small_pfn(seed: int = 0):
     torch.manual_seed(seed)
-    return PFN(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
+    return default_pfn(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
 
 
 def test_planing_flattens_each_class():
     rng = np.random.default_rng(1)
     mass = np.concatenate([rng.normal(150, 20, 4000), rng.exponential(100, 4000) + 50])
     label = np.repeat([1, 0], 4000)
-    w = planing_weights(mass, label)
+    bins = method_settings("planing")["bins"]
+    w = planing_weights(mass, label, bins)
     assert w.mean() == pytest.approx(1.0)
-    edges = np.linspace(mass.min(), mass.max() + 1e-9, PLANING_BINS + 1)
+    edges = np.linspace(mass.min(), mass.max() + 1e-9, bins + 1)
     for value in (0, 1):
         sel = label == value
         hist, _ = np.histogram(mass[sel], edges, weights=w[sel])
@@ -78,15 +81,15 @@ def test_batch_weights_have_unit_mean_in_the_loss():
 def test_penalty_in_loss_and_gradient(kind, power):
     data, model = toy(), small_pfn()
     strength = 0.1
-    plain, penal = cross_entropy(model, data), penalised(kind, strength)(model, data)
-    weights = [m.weight for m in model.f.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(head_weights(model)) == 3
+    plain, penal = cross_entropy(model, data), penalised(power, strength)(model, data)
+    weights = [m.weight for m in model.head.modules() if isinstance(m, torch.nn.Linear)]
     assert (penal - plain).item() == pytest.approx(
         strength * sum(w.abs().pow(power).sum() for w in weights).item(), rel=1e-5
     )
-    g_plain = torch.autograd.grad(plain, [weights[0], model.phi[0].weight])
-    g_penal = torch.autograd.grad(
-        penalised(kind, strength)(model, data), [weights[0], model.phi[0].weight]
-    )
+    first_phi = model.encoder.phi[0].weight
+    g_plain = torch.autograd.grad(plain, [weights[0], first_phi])
+    g_penal = torch.autograd.grad(penalised(power, strength)(model, data), [weights[0], first_phi])
     expected = strength * (torch.sign(weights[0]) if power == 1 else 2 * weights[0])
     assert torch.allclose(g_penal[0] - g_plain[0], expected, atol=1e-6)
     assert torch.allclose(g_penal[1], g_plain[1])  # the per-particle network is not penalised
@@ -116,7 +119,7 @@ def test_mldg_gradient_matches_known_answer():
     v = [
         g.detach()
         for g in torch.autograd.grad(
-            loss_with(model, {n: t.requires_grad_() for n, t in shifted.items()}, test),
+            cross_entropy(model, test, {n: t.requires_grad_() for n, t in shifted.items()}),
             list(shifted.values()),
         )
     ]
@@ -129,7 +132,9 @@ def test_mldg_gradient_matches_known_answer():
         return torch.cat(
             [
                 g.flatten()
-                for g in torch.autograd.grad(loss_with(model, moved, train), list(moved.values()))
+                for g in torch.autograd.grad(
+                    cross_entropy(model, train, moved), list(moved.values())
+                )
             ]
         )
 
@@ -147,7 +152,11 @@ def test_metareg_regulariser_learns(kind, device):
     data, model = toy(device=device), small_pfn().to(device)
 
     def regulariser_after(iterations):
-        settings = MetaRegSettings(iterations=iterations, beta=1e-2, k=1, l=2, regulariser=kind)
+        settings = MetaRegSettings(
+            **method_settings(
+                "metareg", iterations=iterations, beta=1e-2, k=1, l=2, regulariser=kind
+            )
+        )
         return metareg_train(copy.deepcopy(model), data, settings, batch_size=32, seed=0)
 
     before = torch.cat([p.flatten() for p in regulariser_after(0).parameters()])
@@ -160,7 +169,7 @@ def test_metareg_regulariser_learns(kind, device):
 @pytest.mark.parametrize("device", DEVICES)
 def test_feature_critic_gets_gradient_and_learns(device):
     data, model = toy(device=device), small_pfn().to(device)
-    critic = FeatureCritic(n_latent=32).to(device)
+    critic = FeatureCritic(32).to(device)
     _, meta_loss, grads = feature_critic_step(
         model, critic, data.take(data.domain != 0), data.take(data.domain == 0), gamma=0.5
     )
@@ -170,10 +179,11 @@ def test_feature_critic_gets_gradient_and_learns(device):
     trained = feature_critic_train(
         model,
         data,
-        FeatureCriticSettings(iterations=2, beta=1e-2, gamma=0.5),
+        FeatureCriticSettings(
+            **method_settings("feature_critic", iterations=2, beta=1e-2, gamma=0.5)
+        ),
         batch_size=32,
         seed=0,
-        n_latent=32,
     )
     assert not any(p.requires_grad for p in trained.parameters())
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
@@ -182,19 +192,34 @@ def test_feature_critic_gets_gradient_and_learns(device):
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("method", ["metareg", "feature_critic"])
 def test_meta_representation_is_saved_and_reused(method, tmp_path, device):
-    """A rerun of a killed job reloads the meta-trained state instead of redoing it."""
-    from massgen.training.loop import TrainSettings
-    from massgen.training.run import prepare_method
+    """A rerun of a killed job reloads the meta-trained state instead of redoing it;
+    a rerun with other settings meta-trains again."""
+    data = toy(device=device)
 
-    data, settings = toy(device=device), TrainSettings(batch_size=32)
-    options = {method: {"iterations": 2}}
-    torch.manual_seed(0)
-    first_model = PFN().to(device)
-    first = prepare_method(method, first_model, data, settings, options, 0, tmp_path / "meta.pt")
+    def prepared(model_seed: int, iterations: int = 2):
+        context = methods.Context(32, 0, tmp_path / "meta.pt")
+        torch.manual_seed(model_seed)
+        model = default_pfn().to(device)
+        settings = method_settings(method, iterations=iterations)
+        plan = methods.prepare(METHODS[method], model, data, settings, context)
+        return plan.objective(model, data).item(), torch.load(tmp_path / "meta.pt")["key"]
+
+    first, key = prepared(0)
     assert (tmp_path / "meta.pt").is_file()
-    torch.manual_seed(1)  # a different start: everything must come from meta.pt
-    second_model = PFN().to(device)
-    second = prepare_method(method, second_model, data, settings, options, 0, tmp_path / "meta.pt")
-    assert first(first_model, data).item() == pytest.approx(
-        second(second_model, data).item(), rel=1e-6
-    )
+    # A different start: everything must come from meta.pt.
+    assert prepared(1) == (pytest.approx(first, rel=1e-6), key)
+    _, other_key = prepared(1, iterations=3)
+    assert other_key != key
+    assert other_key["settings"]["iterations"] == 3
+
+
+@pytest.mark.parametrize("name", ["baseline", "planing", "l1", "l2", "mldg"])
+def test_registered_method_prepares_a_plan_that_trains(name, tmp_path):
+    data = toy()
+    data.jet_mass = torch.rand(len(data)) * 300
+    model = small_pfn()
+    context = methods.Context(32, 0, tmp_path / "meta.pt")
+    plan = methods.prepare(METHODS[name], model, data, method_settings(name), context)
+    plan.objective(model, plan.train).backward()
+    assert all(p.grad is not None for p in plan.parameters)
+    assert torch.equal(plan.train.weight, data.weight) == (name != "planing")

@@ -10,6 +10,8 @@ from massgen.evaluation.metrics import roc_auc, sculpting
 from massgen.evaluation.summary import read_summary, summarise
 from massgen.files import write_json
 
+from .conftest import default_pfn
+
 
 def test_auc_equals_sklearn_with_ties():
     rng = np.random.default_rng(0)
@@ -69,7 +71,6 @@ def test_predict_on_memory_mapped_dataset(tmp_path):
 
     from massgen.datasets import load_dataset
     from massgen.evaluation.metrics import predict
-    from massgen.models.pfn import PFN
 
     rng = np.random.default_rng(0)
     arrays = {
@@ -83,6 +84,6 @@ def test_predict_on_memory_mapped_dataset(tmp_path):
         np.save(tmp_path / f"{name}.npy", array)
     data = load_dataset(tmp_path)
     torch.manual_seed(0)
-    scores = predict(PFN(), data["features"], data["mask"], batch_size=7)
+    scores = predict(default_pfn(), data["features"], data["mask"], batch_size=7)
     assert scores.shape == (30,)
     assert np.all((scores >= 0) & (scores <= 1))

@@ -7,16 +7,11 @@ import pytest
 import torch
 
 from massgen.evaluation.metrics import predict, roc_auc
-from massgen.models.pfn import PFN, build_model
-from massgen.training.loop import (
-    Batch,
-    TrainSettings,
-    cross_entropy,
-    deterministic,
-    evaluate_loss,
-    fit,
-)
+from massgen.models import build_model
+from massgen.models.pfn import PFN
+from massgen.training.loop import Batch, cross_entropy, deterministic, evaluate_loss, fit
 
+from .conftest import default_pfn, train_settings
 from .devices import DEVICES
 
 CPU = torch.device("cpu")
@@ -36,27 +31,32 @@ def toy(
 
 
 def test_architecture_and_shape():
-    model = build_model(4)
-    x = torch.randn(7, 20, 4)
-    assert model(x, torch.ones(7, 20, dtype=torch.bool)).shape == (7, 2)
-    assert [m.out_features for m in model.phi if isinstance(m, torch.nn.Linear)] == [100, 100, 256]
+    meta = {"features": ["a", "b", "c", "d", "e"], "n_classes": 3}
+    model = build_model(
+        "massgen.models.pfn:build", meta, phi_sizes=[100, 100, 256], f_sizes=[100, 100, 100]
+    )
+    x = torch.randn(7, 20, 5)
+    assert model(x, torch.ones(7, 20, dtype=torch.bool)).shape == (7, 3)
+    assert model.encoder(x, torch.ones(7, 20, dtype=torch.bool)).shape == (7, 256)
+    linears = [m.out_features for m in model.encoder.modules() if isinstance(m, torch.nn.Linear)]
+    assert linears == [100, 100, 256]
     assert [m.out_features for m in model.modules() if isinstance(m, torch.nn.Linear)][3:] == [
         100,
         100,
         100,
-        2,
+        3,
     ]
     assert all(torch.all(m.bias == 0) for m in model.modules() if isinstance(m, torch.nn.Linear))
 
 
 def test_unknown_hyperparameter_raises():
     with pytest.raises(TypeError, match="phi_size"):
-        PFN(phi_size=(10,))
+        PFN(4, 2, phi_sizes=(10,), f_sizes=(10,), phi_size=(10,))
 
 
 def test_permutation_invariance():
     torch.manual_seed(0)
-    model = PFN()
+    model = default_pfn()
     x, mask = torch.randn(3, 25, 4), torch.rand(3, 25) > 0.3
     perm = torch.randperm(25)
     assert torch.allclose(model(x, mask), model(x[:, perm], mask[:, perm]), atol=1e-5)
@@ -64,7 +64,7 @@ def test_permutation_invariance():
 
 def test_masked_padding_has_no_effect():
     torch.manual_seed(1)
-    model = PFN()
+    model = default_pfn()
     x, mask = torch.randn(4, 10, 4), torch.ones(4, 10, dtype=torch.bool)
     padded_x = torch.cat([x, 100 * torch.randn(4, 15, 4)], dim=1)
     padded_mask = torch.cat([mask, torch.zeros(4, 15, dtype=torch.bool)], dim=1)
@@ -76,10 +76,10 @@ def test_masked_padding_has_no_effect():
 def test_one_epoch_on_50_random_jets():
     data = toy(50)
     history = fit(
-        PFN(),
+        default_pfn(),
         Batch.from_arrays(data, CPU),
         Batch.from_arrays(data, CPU),
-        TrainSettings(max_epochs=1),
+        train_settings(max_epochs=1),
         seed=0,
     )
     assert len(history["epochs"]) == 1
@@ -88,12 +88,12 @@ def test_one_epoch_on_50_random_jets():
 def test_planted_separable_toy_reaches_high_auc():
     torch.set_num_threads(1)
     train, val, test = toy(3000, seed=1), toy(500, seed=2), toy(1000, seed=3)
-    model = PFN()
+    model = default_pfn()
     fit(
         model,
         Batch.from_arrays(train, CPU),
         Batch.from_arrays(val, CPU),
-        TrainSettings(max_epochs=10, patience=3),
+        train_settings(max_epochs=10, patience=3),
         seed=0,
     )
     assert roc_auc(test["label"], predict(model, test["features"], test["mask"])) > 0.95
@@ -103,12 +103,12 @@ def test_early_stopping_restores_best_epoch():
     """Train on one set and validate on a relabelled one: validation loss soon rises."""
     train = toy(400, seed=4)
     val = {**train, "label": 1 - train["label"]}
-    model = PFN()
+    model = default_pfn()
     history = fit(
         model,
         Batch.from_arrays(train, CPU),
         Batch.from_arrays(val, CPU),
-        TrainSettings(max_epochs=40, patience=3, batch_size=50),
+        train_settings(max_epochs=40, patience=3, batch_size=50),
         seed=0,
     )
     losses = [e["val_loss"] for e in history["epochs"]]
@@ -125,12 +125,12 @@ def test_same_seed_same_weights(device):
 
     def train(seed: int) -> list[torch.Tensor]:
         torch.manual_seed(123)
-        model = PFN().to(device)
+        model = default_pfn().to(device)
         fit(
             model,
             Batch.from_arrays(data, device),
             Batch.from_arrays(data, device),
-            TrainSettings(max_epochs=2, batch_size=50),
+            train_settings(max_epochs=2, batch_size=50),
             seed=seed,
         )
         return [p.detach().clone() for p in model.parameters()]
@@ -148,12 +148,12 @@ class Interrupt(Exception):
 def test_killed_training_resumes_to_the_same_weights(tmp_path, device):
     data = toy(300, seed=6)
     val = toy(100, seed=7)
-    settings = TrainSettings(max_epochs=6, patience=10, batch_size=50)
+    settings = train_settings(max_epochs=6, patience=10, batch_size=50)
     deterministic(device)
 
     def run(checkpoint, kill_after_calls=None):
         torch.manual_seed(99)
-        model = PFN(phi_sizes=(16, 16, 32), f_sizes=(16, 16)).to(device)
+        model = default_pfn(phi_sizes=(16, 16, 32), f_sizes=(16, 16)).to(device)
         calls = {"n": 0}
 
         def objective(m, batch):

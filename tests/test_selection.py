@@ -65,11 +65,11 @@ def test_window():
 
 
 def test_qcd_jet_keeps_its_split_in_every_window():
-    jets = select_jets(fake_jets(5000), "qcd", [150, 200, 250], CUTS, FRACTIONS)
+    jets = select_jets(fake_jets(5000), "qcd", [150, 200, 250], FRACTIONS, **CUTS)
     assert ak.all(jets.jet_pt > 1200)
     both = jets[jets.window_150 & jets.window_200]
     assert len(both) > 0
-    again = select_jets(fake_jets(5000), "qcd", [200], CUTS, FRACTIONS)
+    again = select_jets(fake_jets(5000), "qcd", [200], FRACTIONS, **CUTS)
     lookup = dict(zip(ak.to_list(again.event_id), ak.to_list(again.split), strict=True))
     assert all(
         lookup[i] == s
@@ -78,14 +78,14 @@ def test_qcd_jet_keeps_its_split_in_every_window():
 
 
 def test_signal_only_in_its_own_window():
-    jets = select_jets(fake_jets(5000), "zp200", [150, 200, 250], CUTS, FRACTIONS)
+    jets = select_jets(fake_jets(5000), "zp200", [150, 200, 250], FRACTIONS, **CUTS)
     assert not ak.any(jets.window_150)
     assert not ak.any(jets.window_250)
     assert ak.sum(jets.window_200) > 0
 
 
 def test_cutflow_counts_and_merge():
-    jets = select_jets(fake_jets(1000), "qcd", [150, 600], CUTS, FRACTIONS)
+    jets = select_jets(fake_jets(1000), "qcd", [150, 600], FRACTIONS, **CUTS)
     flows = [
         chunk_cutflow(
             {"sample": "qcd", "n_generated": 600, "n_parton_cuts": 590, "sigma_fb": 1.0},
@@ -112,7 +112,7 @@ def test_cutflow_counts_and_merge():
 def test_window_index_is_balanced_per_split(tmp_path):
     paths = {}
     for sample, seed in (("qcd", 1), ("zp200", 2)):
-        jets = select_jets(fake_jets(4000, seed), sample, [200], CUTS, FRACTIONS)
+        jets = select_jets(fake_jets(4000, seed), sample, [200], FRACTIONS, **CUTS)
         paths[sample] = [str(tmp_path / f"{sample}.parquet")]
         write_parquet(jets, paths[sample][0])
     index = window_index(paths, 200)

@@ -20,6 +20,8 @@ from massgen import paths
 
 from .conftest import REPO, SMOKE, SNAKEMAKE
 
+pytestmark = pytest.mark.slurm
+
 SLURM_ARGS = [
     "--profile",
     str(REPO / "slurm"),

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from massgen.generation.pythia import QUIET, make_generator
-from massgen.generation.zprime import zprime_width
+from massgen.generation.pythia import make_generator
+from massgen.generation.settings import QUIET, zprime_width
 
 N_EVENTS = 6000
 COMMON = [

@@ -7,4 +7,8 @@ Dolan & Ore, "Meta-learning and data augmentation for mass-generalised jet tagge
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+# The one place the version is written is pyproject.toml; an editable install picks up a
+# change there on reinstall (pip install -e .).
+__version__ = version("massgen")

@@ -1,4 +1,4 @@
-"""Load and validate a study configuration against ``workflow/schemas/config.schema.yaml``.
+"""Load and validate a study configuration against the package's ``schemas/config.schema.yaml``.
 
 Validation fills in the schema's defaults, so downstream code can index every key.
 Errors are raised as :class:`~massgen.errors.ConfigError` naming the key path
@@ -8,6 +8,8 @@ Errors are raised as :class:`~massgen.errors.ConfigError` naming the key path
 from __future__ import annotations
 
 import copy
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +17,10 @@ import jsonschema
 import yaml
 
 from massgen.errors import ConfigError
+from massgen.registry import METHODS, MODELS, load_extensions
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
-MASS_GRID = tuple(range(150, 601, 50))
+# Package data (pyproject.toml [tool.setuptools.package-data]), so an installed massgen has it.
+SCHEMA_PATH = files("massgen") / "schemas" / "config.schema.yaml"
 
 
 def _key_path(path: Any) -> str:
@@ -47,17 +50,17 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "enum" and list(error.absolute_path)[:1] == ["masses"]:
         return (
             f"{_key_path(error.absolute_path)}: mass {error.instance!r} GeV is not on the grid "
-            f"{list(MASS_GRID)}"
+            f"{error.validator_value}"
         )
     return f"{_key_path(error.absolute_path)}: {error.message}"
 
 
-def load_schema(path: Path | str = SCHEMA_PATH) -> dict:
+def load_schema(path: Traversable | Path | str = SCHEMA_PATH) -> dict:
     """Read the JSON schema (YAML) of a study configuration."""
-    return yaml.safe_load(Path(path).read_text())
+    return yaml.safe_load((Path(path) if isinstance(path, str) else path).read_text())
 
 
-def validate_config(config: dict, schema_path: Path | str = SCHEMA_PATH) -> dict:
+def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA_PATH) -> dict:
     """Validate ``config`` in place, fill in defaults and check cross-key rules.
 
     Returns the same dictionary. Raises ConfigError naming the first bad key.
@@ -81,10 +84,39 @@ def validate_config(config: dict, schema_path: Path | str = SCHEMA_PATH) -> dict
         missing = sorted(set(sources) - set(config["masses"]))
         if missing:
             raise ConfigError(f"training.source_splits[{i}]: masses {missing} are not in masses")
+    _check_registered(config)
     return config
 
 
-def load_config(path: Path | str, schema_path: Path | str = SCHEMA_PATH) -> dict:
+def _check_registered(config: dict) -> None:
+    """Import the config's extensions, then check its model and methods are registered."""
+    for i, module in enumerate(config["extensions"]):
+        try:
+            load_extensions([module])
+        except ImportError as exc:
+            raise ConfigError(f"extensions[{i}]: cannot import {module!r} ({exc})") from exc
+    training = config["training"]
+    if training["model"] not in MODELS:
+        raise ConfigError(
+            f"training.model: unknown model {training['model']!r}; registered: {', '.join(MODELS)}"
+        )
+    for i, method in enumerate(training["methods"]):
+        if method not in METHODS:
+            raise ConfigError(
+                f"training.methods[{i}]: unknown method {method!r}; "
+                f"registered: {', '.join(METHODS)}"
+            )
+
+
+def defaults() -> dict:
+    """Every default of the schema, as a (partial) configuration: the one source of
+    default settings for code that runs outside a study (tests, benchmarks)."""
+    config: dict = {}
+    _fill_defaults(config, load_schema())
+    return config
+
+
+def load_config(path: Path | str, schema_path: Traversable | Path | str = SCHEMA_PATH) -> dict:
     """Read a YAML study configuration and validate it."""
     try:
         config = yaml.safe_load(Path(path).read_text())

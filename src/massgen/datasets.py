@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 FEATURES = ("pt_fraction", "eta_rot", "phi_rot", "g_pid")
 ARRAYS = ("features", "mask", "label", "jet_mass", "jet_pt")
+N_CLASSES = 2  # label 0 = QCD, 1 = Z'
 IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of the jet images in eta', phi'
 
 
@@ -39,7 +40,14 @@ def _allocate(directory: Path, n: int, max_constituents: int, zoom: bool) -> dic
         "jet_mass": ((n,), np.float32),
         "jet_pt": ((n,), np.float32),
     }
-    meta = {"features": FEATURES, "max_constituents": max_constituents, "zoom": zoom, "n_jets": n}
+    meta = {
+        "representation": "point_cloud",
+        "features": FEATURES,
+        "max_constituents": max_constituents,
+        "n_classes": N_CLASSES,
+        "zoom": zoom,
+        "n_jets": n,
+    }
     (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return {
         name: np.lib.format.open_memmap(
@@ -163,6 +171,15 @@ def _fill_from_chunk(
                     images[(zoom, value)] = images[(zoom, value)] + len(
                         features[label == value]
                     ) * jet_images(features[label == value], extent=IMAGE_EXTENT[zoom])
+
+
+def load_meta(directory: str | Path) -> dict:
+    """A dataset's meta.json: representation, features, max constituents, class count."""
+    path = Path(directory) / "meta.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InputFileError(f"{path}: no dataset meta data ({exc})") from exc
 
 
 def load_dataset(directory: str | Path, mmap: bool = True) -> dict[str, np.ndarray]:

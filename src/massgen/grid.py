@@ -1,4 +1,5 @@
-"""Names of the study grid: samples, splits, zoom variants and training methods.
+"""Names of the study grid: samples, splits and zoom variants (methods and models are
+registry entries, :mod:`massgen.registry`).
 
 Kept free of heavy imports so that the Snakefile (and every job's Snakemake start-up)
 reads them without loading Pythia, awkward or torch.
@@ -8,9 +9,6 @@ from __future__ import annotations
 
 SPLITS = ("train", "val", "test")
 ZOOMS = ("nozoom", "zoom")
-SIMPLE_METHODS = ("baseline", "planing", "l1", "l2")
-META_METHODS = ("mldg", "metareg", "feature_critic")
-METHODS = SIMPLE_METHODS + META_METHODS
 
 
 def sample_mass(sample: str) -> int | None:

@@ -16,13 +16,6 @@ def derive_seed(*parts: object, modulus: int = PYTHIA_SEED_MAX) -> int:
     return 1 + int.from_bytes(digest, "little") % (modulus - 1)
 
 
-def madgraph_seed(config: dict, sample: str, chunk: int | str) -> int:
-    """MadGraph ``iseed`` of one chunk (or of the gridpack), derived like Pythia's seeds."""
-    return derive_seed(
-        config["seed"], config["study"], "madgraph", sample, chunk, modulus=MADGRAPH_SEED_MAX
-    )
-
-
 def hash_uniform(sample: str, event_id: np.ndarray) -> np.ndarray:
     """Map (sample, event id) to a uniform number in [0, 1) for split assignment.
 

@@ -28,19 +28,25 @@ def in_window(jet_mass: np.ndarray, mass: float, window_fraction: float) -> np.n
 
 
 def select_jets(
-    jets: ak.Array, sample: str, masses: list[int], cuts: dict, fractions: dict[str, float]
+    jets: ak.Array,
+    sample: str,
+    masses: list[int],
+    fractions: dict[str, float],
+    *,
+    jet_pt_min: float,
+    window_fraction: float,
 ) -> ak.Array:
-    """Jets passing the pT cut, with their split and a window flag per target mass.
+    """Jets with pT > ``jet_pt_min`` (GeV), with their split and a window flag per target mass.
 
     A signal sample ``zp<m>`` is flagged only for its own window; the QCD pool for all.
     """
-    jets = jets[jets.jet_pt > cuts["jet_pt_min"]]
+    jets = jets[jets.jet_pt > jet_pt_min]
     mass = ak.to_numpy(jets.jet_mass)
     fields = {name: jets[name] for name in ak.fields(jets)}
     fields["split"] = assign_split(sample, ak.to_numpy(jets.event_id), fractions)
     for m in masses:
         own = sample in ("qcd", f"zp{m}")
-        fields[f"window_{m}"] = in_window(mass, m, cuts["window_fraction"]) & own
+        fields[f"window_{m}"] = in_window(mass, m, window_fraction) & own
     return ak.zip(fields, depth_limit=1)
 
 
@@ -87,17 +93,23 @@ def merge_cutflows(flows: list[dict]) -> dict:
 
 
 def select_chunk(
-    config: dict,
     sample: str,
     jets_path: str,
     metadata_path: str,
     selected_path: str,
     cutflow_path: str,
+    *,
+    masses: list[int],
+    fractions: dict[str, float],
+    jet_pt_min: float,
+    window_fraction: float,
 ) -> dict:
     """Apply the reco cuts to one chunk; write its selected jets and its cutflow."""
     jets = read_parquet(jets_path)
-    selected = select_jets(jets, sample, config["masses"], config["cuts"], config["split"])
-    flow = chunk_cutflow(read_json(metadata_path), len(jets), selected, config["masses"])
+    selected = select_jets(
+        jets, sample, masses, fractions, jet_pt_min=jet_pt_min, window_fraction=window_fraction
+    )
+    flow = chunk_cutflow(read_json(metadata_path), len(jets), selected, masses)
     write_parquet(selected, selected_path)
     write_json(flow, cutflow_path)
     return flow

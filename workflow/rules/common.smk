@@ -6,15 +6,13 @@ import numpy as np
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 
-from massgen import paths
+from massgen import params, paths
 from massgen.config import validate_config
 from massgen.executor import requested_executor
-from massgen.grid import METHODS, SPLITS, ZOOMS, sample_names
-from massgen.seeding import derive_seed, madgraph_seed
+from massgen.grid import SPLITS, ZOOMS, sample_names
+from massgen.registry import METHODS
 
-validate_config(
-    config, os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
-)
+validate_config(config)
 
 STUDY = config["study"]
 SAMPLES = sample_names(config["masses"])
@@ -75,9 +73,25 @@ def dataset_mb(paths_):
 
 def detector_seed(wildcards):
     """Smearing seed of one chunk, derived from (seed, study, detector, sample, chunk)."""
-    return derive_seed(
-        config["seed"], STUDY, "detector", wildcards.sample, int(wildcards.chunk)
-    )
+    return params.detector_seed(config, wildcards.sample, int(wildcards.chunk))
+
+
+def generation_job(wildcards):
+    """Everything a generate_events job reads: seed, event ids, Pythia settings, cuts."""
+    return params.generation(config, wildcards.sample, int(wildcards.chunk))
+
+
+def madgraph_card_values(wildcards):
+    """Everything a madgraph_card job reads: beams, parton cuts, coupling, gridpack seed."""
+    return params.madgraph_card(config, wildcards.sample)
+
+
+SELECTION = params.selection(config)
+
+
+def training_values(wildcards):
+    """The loop settings and the method's own settings of one training job."""
+    return params.training(config, wildcards.method)
 
 
 def source_datasets(wildcards, split):
@@ -158,24 +172,17 @@ def check_executor(workflow):
         raise WorkflowError(SBATCH_MISSING)
 
 
-def tool_home(name):
-    """Installation directory of an external program: config tools.<name>, else the
-    environment's MASSGEN_<NAME>, else None (the program is on PATH, as in its image).
-    """
-    home = config["tools"][name] or os.environ.get(f"MASSGEN_{name.upper()}")
-    return os.path.abspath(home) if home else None
+def export_tool_locations():
+    """Hand the external programs' installations to jobs through the environment
+    (MASSGEN_MADGRAPH, MASSGEN_DELPHES, and MASSGEN_PYTHON, a Python with MadGraph's
+    `six`), never through params: moving a checkout or a venv reruns nothing."""
+    for name, home in config["tools"].items():
+        if home:
+            os.environ[f"MASSGEN_{name.upper()}"] = os.path.abspath(home)
+    os.environ.setdefault("MASSGEN_PYTHON", sys.executable)
 
 
-def madgraph_command():
-    """Command line that starts mg5_aMC (with this Python, which has six, if installed)."""
-    home = tool_home("madgraph")
-    return f"{sys.executable} {home}/bin/mg5_aMC" if home else "mg5_aMC"
-
-
-def delphes_setup():
-    """The Delphes installation's setup.sh, or '' when Delphes is on PATH."""
-    home = tool_home("delphes")
-    return f"{home}/setup.sh" if home else ""
+export_tool_locations()
 
 
 def generation_inputs(wildcards):
@@ -192,4 +199,4 @@ def lhe_events(wildcards):
 
 def lhe_seed(wildcards):
     """MadGraph seed of one chunk."""
-    return madgraph_seed(config, wildcards.sample, int(wildcards.chunk))
+    return params.madgraph_seed(config, wildcards.sample, int(wildcards.chunk))

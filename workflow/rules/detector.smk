@@ -50,13 +50,11 @@ else:
             mem_mb=2000,
             runtime=60,
         params:
-            script=os.path.join(workflow.basedir, "scripts", "delphes.sh"),
             card=config["detector"]["delphes_card"],
             seed=detector_seed,
-            setup=delphes_setup(),
         shell:
-            "bash {params.script} {input.hepmc} {params.card} {params.seed} {output.root}"
-            " {params.setup} > {log} 2>&1"
+            "bash {workflow.basedir}/scripts/delphes.sh {input.hepmc} {params.card}"
+            " {params.seed} {output.root} > {log} 2>&1"
 
     rule read_delphes:
         """Delphes EFlow candidates and MissingET of one chunk into the reco parquet schema.

@@ -17,6 +17,8 @@ if GENERATOR == "madgraph":
         resources:
             mem_mb=1000,
             runtime=5,
+        params:
+            card=madgraph_card_values,
         script:
             "../../scripts/madgraph_card.py"
 
@@ -41,13 +43,9 @@ if GENERATOR == "madgraph":
         resources:
             mem_mb=4000,
             runtime=120,
-        params:
-            script=os.path.join(workflow.basedir, "scripts", "madgraph_gridpack.sh"),
-            ufo=os.path.join(workflow.basedir, "workflow", "models", "SM_Zprime_UFO"),
-            mg5=madgraph_command(),
         shell:
-            "bash {params.script} {input.card} {params.ufo} {output.gridpack} {params.mg5}"
-            " > {log} 2>&1"
+            "bash {workflow.basedir}/scripts/madgraph_gridpack.sh {input.card}"
+            " {workflow.basedir}/workflow/models/SM_Zprime_UFO {output.gridpack} > {log} 2>&1"
 
     rule madgraph_events:
         """One chunk of LHE events from the sample's gridpack, with the chunk's own seed.
@@ -71,12 +69,11 @@ if GENERATOR == "madgraph":
             mem_mb=2000,
             runtime=60,
         params:
-            script=os.path.join(workflow.basedir, "scripts", "madgraph_events.sh"),
             n=lhe_events,
             seed=lhe_seed,
         shell:
-            "bash {params.script} {input.gridpack} {params.n} {params.seed} {output.lhe}"
-            " > {log} 2>&1"
+            "bash {workflow.basedir}/scripts/madgraph_events.sh {input.gridpack} {params.n}"
+            " {params.seed} {output.lhe} > {log} 2>&1"
 
 
 rule generate_events:
@@ -102,6 +99,8 @@ rule generate_events:
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        job=generation_job,
     script:
         "../../scripts/generate_events.py"
 

@@ -48,6 +48,8 @@ rule select_jets:
     resources:
         mem_mb=3000,
         runtime=30,
+    params:
+        **SELECTION,
     script:
         "../../scripts/select_jets.py"
 

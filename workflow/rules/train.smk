@@ -27,6 +27,8 @@ rule train_tagger:
         runtime=120,
         gpu=1,
     params:
-        settings=config["training"],
+        model=lambda wc: training_values(wc)["model"],
+        method=lambda wc: training_values(wc)["method"],
+        loop=lambda wc: training_values(wc)["loop"],
     script:
         "../../scripts/train_tagger.py"

@@ -14,8 +14,8 @@ from scipy.stats import rankdata
 
 from massgen.datasets import load_dataset
 from massgen.files import write_json
+from massgen.models import load_model
 from massgen.training.loop import choose_device
-from massgen.training.run import load_model
 
 MASS_BINS = np.arange(100.0, 775.0, 25.0)  # GeV, spanning all windows (112.5 - 750)
 

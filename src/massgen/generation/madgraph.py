@@ -20,26 +20,35 @@ import pylhe
 
 from massgen.errors import InputFileError
 from massgen.grid import sample_mass
-from massgen.seeding import madgraph_seed
 
 UFO_NAME = "SM_Zprime_UFO"
 PB_TO_FB = 1e3
 
 
-def process_card(config: dict, sample: str, threads: int = 1) -> str:
+def process_card(
+    sample: str,
+    *,
+    sqrt_s: float,
+    met_min: float,
+    parton_eta_max: float,
+    coupling: float | None,
+    seed: int,
+    threads: int = 1,
+) -> str:
     """MadGraph script that builds the gridpack of ``sample`` in ``./proc``.
 
-    The UFO is imported from ``./SM_Zprime_UFO`` (the rule copies it into the job's own
-    working directory, so parallel jobs never share MadGraph's model cache).
+    ``sqrt_s``, ``met_min`` (GeV) and ``parton_eta_max`` set the beams and parton cuts,
+    ``coupling`` the Z' coupling of a signal sample (None for QCD), ``seed`` the gridpack's
+    ``iseed``. The UFO is imported from ``./SM_Zprime_UFO`` (the rule copies it into the
+    job's own working directory, so parallel jobs never share MadGraph's model cache).
     """
     mass = sample_mass(sample)
-    cuts = config["cuts"]
     if mass is None:
         process = "generate p p > z j, z > vl vl~"
-        eta_cut = f"set etaj {cuts['parton_eta_max']}"
+        eta_cut = f"set etaj {parton_eta_max}"
     else:
         process = "generate p p > z zp, z > vl vl~"
-        eta_cut = f"set eta_max_pdg {{32: {cuts['parton_eta_max']}}}"
+        eta_cut = f"set eta_max_pdg {{32: {parton_eta_max}}}"
     lines = [
         f"set nb_core {threads}",
         f"import model ./{UFO_NAME}",
@@ -47,20 +56,16 @@ def process_card(config: dict, sample: str, threads: int = 1) -> str:
         "output proc -nojpeg",
         "launch proc",
         "set gridpack True",
-        f"set iseed {madgraph_seed(config, sample, 'gridpack')}",
-        f"set ebeam1 {config['sqrt_s'] / 2}",
-        f"set ebeam2 {config['sqrt_s'] / 2}",
+        f"set iseed {seed}",
+        f"set ebeam1 {sqrt_s / 2}",
+        f"set ebeam2 {sqrt_s / 2}",
         "set pdlabel nn23lo1",
-        f"set misset {cuts['met_min']}",
+        f"set misset {met_min}",
         eta_cut,
         "set use_syst False",
     ]
     if mass is not None:
-        lines += [
-            f"set MZp {mass}",
-            f"set gZp {config['generation']['zprime_coupling']}",
-            "set WZp auto",
-        ]
+        lines += [f"set MZp {mass}", f"set gZp {coupling}", "set WZp auto"]
     return "\n".join(lines) + "\n"
 
 

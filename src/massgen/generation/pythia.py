@@ -25,73 +25,14 @@ import pythia8mc
 import massgen
 from massgen.files import atomic_path, read_json, read_parquet, write_json, write_parquet
 from massgen.generation.madgraph import read_lhe
-from massgen.generation.zprime import Z_ID, ZPRIME_ID, ZPRIME_QUARKS, FFbarToZZprime, zprime_width
+from massgen.generation.settings import Z_ID, ZPRIME_ID
+from massgen.generation.zprime import FFbarToZZprime
 from massgen.grid import sample_mass
-from massgen.paths import chunk_events
-from massgen.seeding import derive_seed
 
 log = logging.getLogger(__name__)
 
 MB_TO_FB = 1e12
 BATCH = 250  # events per nextBatch call, between progress reports
-QUIET = ["Print:quiet = on", "Next:numberCount = 0"]
-NEUTRINO_Z = ["23:onMode = off", "23:onIfAny = 12 14 16"]
-
-
-def zprime_settings(mass: float, coupling: float, decay_quarks: list[int]) -> list[str]:
-    """Pythia settings for a vector Z' of ``mass`` GeV coupling to u, d, s, c, b only.
-
-    The width is forced to :func:`zprime_width`; Pythia's Z' couplings are set to pure
-    vector couplings to the five light quarks so that its branching ratios agree.
-    """
-    quark = {1: "d", 2: "u", 3: "s", 4: "c", 5: "b"}
-    lines = [
-        f"{ZPRIME_ID}:m0 = {mass}",
-        f"{ZPRIME_ID}:mWidth = {zprime_width(mass, coupling)}",
-        f"{ZPRIME_ID}:doForceWidth = on",
-        f"{ZPRIME_ID}:mMin = {0.5 * mass}",
-        f"{ZPRIME_ID}:mMax = {1.5 * mass}",
-        "Zprime:universality = off",
-        "Zprime:coup2WW = 0",
-    ]
-    lines += [f"Zprime:v{quark[q]} = 1" for q in ZPRIME_QUARKS]
-    lines += [f"Zprime:a{quark[q]} = 0" for q in ZPRIME_QUARKS]
-    lines += ["Zprime:vt = 0", "Zprime:at = 0"]
-    for lepton in ("e", "nue", "mu", "numu", "tau", "nutau"):
-        lines += [f"Zprime:v{lepton} = 0", f"Zprime:a{lepton} = 0"]
-    lines += [
-        f"{ZPRIME_ID}:onMode = off",
-        f"{ZPRIME_ID}:onIfAny = {' '.join(map(str, decay_quarks))}",
-    ]
-    return lines
-
-
-def sample_settings(config: dict, sample: str, lhe: Path | str | None = None) -> list[str]:
-    """All Pythia readString lines of ``sample`` except the seed.
-
-    With ``lhe`` Pythia reads the hard process from that MadGraph file; Pythia's own
-    Z' couplings then only choose the decays of the LHE's undecayed Z' (the LHE's SLHA
-    decay table, which includes b quarks, is ignored so both paths decay alike).
-    """
-    mass = sample_mass(sample)
-    gen = config["generation"]
-    if lhe is None:
-        lines = [
-            f"Beams:eCM = {config['sqrt_s']}",
-            f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
-        ]
-    else:
-        lines = ["Beams:frameType = 4", f"Beams:LHEF = {lhe}", "SLHA:useDecayTable = off"]
-    lines += QUIET + NEUTRINO_Z
-    if mass is None and lhe is None:
-        lines += [
-            "WeakBosonAndParton:qqbar2gmZg = on",
-            "WeakBosonAndParton:qg2gmZq = on",
-            "WeakZ0:gmZmode = 2",
-        ]
-    elif mass is not None:
-        lines += zprime_settings(mass, gen["zprime_coupling"], gen["zprime_decay_quarks"])
-    return lines + list(gen["pythia_settings"])
 
 
 @dataclass
@@ -103,7 +44,7 @@ class Generator:
 
 
 def make_generator(
-    settings: list[str], seed: int, user_process: str | None = None, coupling: float = 0.263
+    settings: list[str], seed: int, user_process: str | None = None, coupling: float | None = None
 ) -> Generator:
     """Initialise Pythia with ``settings`` and ``Random:seed = seed``.
 
@@ -220,28 +161,52 @@ def write_hepmc(
 
 
 def generate_chunk(
-    config: dict,
     sample: str,
     chunk: int,
     events_out: Path | str,
     metadata_out: Path | str,
+    *,
+    seed: int,
+    first_event_id: int,
+    settings: list[str],
+    parton_eta_max: float,
+    n_events: int | None = None,
+    user_process: str | None = None,
+    coupling: float | None = None,
     lhe: Path | str | None = None,
+    study: str = "",
+    base_seed: int | None = None,
 ) -> dict:
     """Generate chunk ``chunk`` of ``sample`` and write events and metadata.
 
-    Without ``lhe`` Pythia generates the hard process; with it, Pythia showers the
-    MadGraph events of that file, whose cross-section and weights go to the metadata.
-    The seed is derived from (base seed, study, sample, chunk), so a chunk's content does
-    not depend on which job or how many jobs run. Event ids are ``chunk * chunk_size + i``.
+    Parameters
+    ----------
+    seed
+        Pythia's ``Random:seed`` (derived from the study's seed, study, sample and chunk,
+        so a chunk's content does not depend on which job or how many jobs run).
+    first_event_id
+        Id of the chunk's first event; event ids are ``first_event_id + i``.
+    settings
+        Pythia readString lines of the sample (:func:`~massgen.generation.settings.sample_settings`).
+    parton_eta_max
+        |eta| cut on the Z' (signal) or the recoiling parton (QCD), applied to the hard
+        process record.
+    n_events
+        Events to generate; without it (the MadGraph path) every event of ``lhe``.
+    user_process, coupling
+        ``"zzprime"`` for our f fbar -> Z Z' process with that Z' coupling, or None.
+    lhe
+        A MadGraph LHE file to shower (its cross-section and weights go to the metadata).
+    study, base_seed
+        Provenance written to the metadata.
+
     Returns the metadata dictionary.
     """
-    chunk_size = config["events"]["chunk_size"]
     lhe_info = None if lhe is None else read_lhe(lhe)
-    n_events = chunk_events(config, sample, chunk) if lhe is None else lhe_info["n_events"]
-    seed = derive_seed(config["seed"], config["study"], sample, chunk)
-    settings = sample_settings(config, sample, lhe)
-    user = None if sample == "qcd" or lhe is not None else "zzprime"
-    gen = make_generator(settings, seed, user, config["generation"]["zprime_coupling"])
+    if lhe is not None:
+        n_events = lhe_info["n_events"]
+        settings = [settings[0], f"Beams:LHEF = {lhe}", *settings[1:]]
+    gen = make_generator(settings, seed, user_process, coupling)
 
     start = time.perf_counter()
     parts, etas, mpis = [], [], []
@@ -263,8 +228,8 @@ def generate_chunk(
         )
     particles = ak.concatenate(parts)
     eta = np.concatenate(etas)
-    event_id = chunk * chunk_size + np.arange(len(eta), dtype=np.int64)
-    keep = eta < config["cuts"]["parton_eta_max"]
+    event_id = first_event_id + np.arange(len(eta), dtype=np.int64)
+    keep = eta < parton_eta_max
     events = ak.zip(
         {
             "event_id": event_id[keep],
@@ -279,7 +244,7 @@ def generate_chunk(
     sigma_fb = info.sigmaGen() * MB_TO_FB if lhe is None else lhe_info["sigma_fb"]
     if lhe is not None:
         process = f"MadGraph LHE {Path(lhe).name}"
-    elif user:
+    elif user_process:
         process = "f fbar -> Z0 Z' (user)"
     else:
         process = "q qbar -> Z0 g, q g -> Z0 q"
@@ -288,8 +253,8 @@ def generate_chunk(
         "mass": sample_mass(sample),
         "chunk": chunk,
         "seed": seed,
-        "base_seed": config["seed"],
-        "study": config["study"],
+        "base_seed": base_seed,
+        "study": study,
         "process": process,
         "n_tried": int(info.nTried()),
         "n_generated": len(eta),

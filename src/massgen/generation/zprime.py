@@ -23,19 +23,7 @@ import math
 
 import pythia8mc
 
-ZPRIME_ID = 32
-Z_ID = 23
-N_COLOURS = 3
-ZPRIME_QUARKS = (1, 2, 3, 4, 5)
-
-
-def zprime_width(mass: float, coupling: float) -> float:
-    """Total width in GeV of a vector Z' coupling with strength g to u, d, s, c, b.
-
-    Gamma = sum_q N_c g^2 m / (12 pi), massless quarks; Gamma/m = 0.0275 for g = 0.263
-    (the paper's width), 0.0249 for g = 0.25.
-    """
-    return len(ZPRIME_QUARKS) * N_COLOURS * coupling**2 * mass / (12.0 * math.pi)
+from massgen.generation.settings import N_COLOURS, Z_ID, ZPRIME_ID, ZPRIME_QUARKS
 
 
 def z_couplings(

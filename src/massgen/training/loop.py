@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.func import functional_call
 from torch.nn import functional
 
 from massgen.files import atomic_path
@@ -28,24 +29,27 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Optimiser and stopping settings."""
+    """Optimiser and stopping settings (config ``training``: learning_rate, batch_size,
+    max_epochs, patience; the defaults live in the config schema)."""
 
-    learning_rate: float = 1e-3
-    batch_size: int = 200
-    max_epochs: int = 100
-    patience: int = 5
+    learning_rate: float
+    batch_size: int
+    max_epochs: int
+    patience: int
 
 
 @dataclass
 class Batch:
     """Tensors of a set of jets: features (n, p, f), mask (n, p), label (n,), weight (n,),
-    and the index of each jet's source domain (n,)."""
+    the index of each jet's source domain (n,) and, where known, the jet mass (n,) in GeV
+    (an observer: methods such as planing read it, the network never sees it)."""
 
     features: torch.Tensor
     mask: torch.Tensor
     label: torch.Tensor
     weight: torch.Tensor
     domain: torch.Tensor
+    jet_mass: torch.Tensor | None = None
 
     @classmethod
     def from_arrays(
@@ -55,12 +59,14 @@ class Batch:
         n = len(arrays["label"])
         w = np.ones(n, np.float32) if weight is None else np.asarray(weight, np.float32)
         domain = np.asarray(arrays["domain"]) if "domain" in arrays else np.zeros(n, np.int64)
+        jet_mass = arrays.get("jet_mass")
         return cls(
             features=torch.as_tensor(np.asarray(arrays["features"]), device=device),
             mask=torch.as_tensor(np.asarray(arrays["mask"]), device=device),
             label=torch.as_tensor(np.asarray(arrays["label"]), dtype=torch.long, device=device),
             weight=torch.as_tensor(w, device=device),
             domain=torch.as_tensor(domain, dtype=torch.long, device=device),
+            jet_mass=None if jet_mass is None else torch.as_tensor(jet_mass, device=device),
         )
 
     def __len__(self) -> int:
@@ -74,17 +80,24 @@ class Batch:
             self.label[index],
             self.weight[index],
             self.domain[index],
+            None if self.jet_mass is None else self.jet_mass[index],
         )
 
 
 Objective = Callable[[nn.Module, Batch], torch.Tensor]
 
 
-def cross_entropy(model: nn.Module, batch: Batch) -> torch.Tensor:
-    """Weighted mean cross-entropy of the 2-class logits."""
-    loss = functional.cross_entropy(
-        model(batch.features, batch.mask), batch.label, reduction="none"
-    )
+def cross_entropy(
+    model: nn.Module, batch: Batch, params: dict[str, torch.Tensor] | None = None
+) -> torch.Tensor:
+    """Weighted mean cross-entropy of the class logits.
+
+    With ``params`` the model is evaluated with those parameters instead of its own
+    (``torch.func.functional_call``), as meta-learners do after an inner update.
+    """
+    inputs = (batch.features, batch.mask)
+    logits = model(*inputs) if params is None else functional_call(model, params, inputs)
+    loss = functional.cross_entropy(logits, batch.label, reduction="none")
     return (loss * batch.weight).sum() / batch.weight.sum()
 
 
@@ -117,6 +130,21 @@ def evaluate_loss(model: nn.Module, data: Batch, batch_size: int = 2000) -> floa
     return total / max(len(data), 1)
 
 
+def _load_checkpoint(path: Path, key: dict) -> dict | None:
+    """The state saved at ``path`` by a run with the same ``key``, else None.
+
+    On the CPU: the RNG states must stay there; the weights and the optimiser's state
+    are copied to the model's device by load_state_dict.
+    """
+    if not path.is_file():
+        return None
+    saved = torch.load(path, map_location="cpu", weights_only=False)
+    if saved.get("key") != key:
+        log.info("%s was written with other settings: training from the start", path)
+        return None
+    return saved
+
+
 def _save_checkpoint(path: Path, state: dict) -> None:
     """Write a training checkpoint atomically."""
     with atomic_path(path) as tmp:
@@ -131,25 +159,30 @@ def fit(
     seed: int,
     objective: Objective = cross_entropy,
     checkpoint: Path | str | None = None,
+    parameters: list[nn.Parameter] | None = None,
+    fingerprint: object = None,
 ) -> dict:
     """Train ``model`` in place; returns the history with the best epoch restored.
 
     ``objective(model, batch)`` gives the loss to minimise (cross-entropy by default;
-    methods add penalties or weights there). With ``checkpoint``, the model, optimiser,
-    RNG states, early-stopping state and history are saved after every epoch, and a
-    later call with the same arguments resumes from the last saved epoch, reaching the
-    same final weights as an uninterrupted run (on CUDA too, after ``deterministic``).
+    methods add penalties or weights there), ``parameters`` what the optimiser moves
+    (all of the model's by default). With ``checkpoint``, the model, optimiser, RNG
+    states, early-stopping state and history are saved after every epoch, and a later
+    call with the same arguments resumes from the last saved epoch, reaching the same
+    final weights as an uninterrupted run (on CUDA too, after ``deterministic``). A
+    checkpoint whose ``fingerprint`` (everything else the run depends on, e.g. the
+    method's settings) or loop settings differ from this call's is not resumed.
     """
     torch.manual_seed(seed)
     generator = torch.Generator(device="cpu").manual_seed(seed)
-    optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate, amsgrad=True)
+    trained = list(model.parameters()) if parameters is None else parameters
+    optimiser = torch.optim.Adam(trained, lr=settings.learning_rate, amsgrad=True)
     best = {"loss": float("inf"), "epoch": -1, "state": copy.deepcopy(model.state_dict())}
     history: dict = {"settings": asdict(settings), "seed": seed, "epochs": []}
     first_epoch, stopped = 0, False
-    if checkpoint is not None and Path(checkpoint).is_file():
-        # On the CPU: the RNG states must stay there; the weights and the optimiser's
-        # state are copied to the model's device by load_state_dict.
-        saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    key = {"settings": asdict(settings), "seed": seed, "fingerprint": fingerprint}
+    saved = _load_checkpoint(Path(checkpoint), key) if checkpoint is not None else None
+    if saved is not None:
         model.load_state_dict(saved["model"])
         optimiser.load_state_dict(saved["optimiser"])
         generator.set_state(saved["generator"])
@@ -192,6 +225,7 @@ def fit(
             _save_checkpoint(
                 Path(checkpoint),
                 {
+                    "key": key,
                     "model": model.state_dict(),
                     "optimiser": optimiser.state_dict(),
                     "generator": generator.get_state(),

@@ -1,0 +1,92 @@
+"""Pythia settings of each sample, as readString lines (no Pythia import: the Snakefile
+reads them at parse time to put them in the generation jobs' params).
+
+Signal Z(nu nu) Z'(q q) with a vector Z' coupling only to u, d, s, c, b; background
+Pythia's q qbar -> Z g and q g -> Z q. Either Pythia makes the hard process (the
+parton-level missing-ET cut is the 2->2 ``pTHatMin``) or it showers a MadGraph LHE file
+(``Beams:frameType = 4``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from massgen.grid import sample_mass
+
+ZPRIME_ID = 32
+Z_ID = 23
+N_COLOURS = 3
+ZPRIME_QUARKS = (1, 2, 3, 4, 5)
+QUIET = ["Print:quiet = on", "Next:numberCount = 0"]
+NEUTRINO_Z = ["23:onMode = off", "23:onIfAny = 12 14 16"]
+
+
+def zprime_width(mass: float, coupling: float) -> float:
+    """Total width in GeV of a vector Z' coupling with strength g to u, d, s, c, b.
+
+    Gamma = sum_q N_c g^2 m / (12 pi), massless quarks; Gamma/m = 0.0275 for g = 0.263
+    (the paper's width), 0.0249 for g = 0.25.
+    """
+    return len(ZPRIME_QUARKS) * N_COLOURS * coupling**2 * mass / (12.0 * math.pi)
+
+
+def zprime_settings(mass: float, coupling: float, decay_quarks: list[int]) -> list[str]:
+    """Pythia settings for a vector Z' of ``mass`` GeV coupling to u, d, s, c, b only.
+
+    The width is forced to :func:`zprime_width`; Pythia's Z' couplings are set to pure
+    vector couplings to the five light quarks so that its branching ratios agree.
+    """
+    quark = {1: "d", 2: "u", 3: "s", 4: "c", 5: "b"}
+    lines = [
+        f"{ZPRIME_ID}:m0 = {mass}",
+        f"{ZPRIME_ID}:mWidth = {zprime_width(mass, coupling)}",
+        f"{ZPRIME_ID}:doForceWidth = on",
+        f"{ZPRIME_ID}:mMin = {0.5 * mass}",
+        f"{ZPRIME_ID}:mMax = {1.5 * mass}",
+        "Zprime:universality = off",
+        "Zprime:coup2WW = 0",
+    ]
+    lines += [f"Zprime:v{quark[q]} = 1" for q in ZPRIME_QUARKS]
+    lines += [f"Zprime:a{quark[q]} = 0" for q in ZPRIME_QUARKS]
+    lines += ["Zprime:vt = 0", "Zprime:at = 0"]
+    for lepton in ("e", "nue", "mu", "numu", "tau", "nutau"):
+        lines += [f"Zprime:v{lepton} = 0", f"Zprime:a{lepton} = 0"]
+    lines += [
+        f"{ZPRIME_ID}:onMode = off",
+        f"{ZPRIME_ID}:onIfAny = {' '.join(map(str, decay_quarks))}",
+    ]
+    return lines
+
+
+def sample_settings(
+    sample: str,
+    *,
+    sqrt_s: float,
+    met_min: float,
+    coupling: float,
+    decay_quarks: list[int],
+    extra: list[str],
+    from_lhe: bool = False,
+) -> list[str]:
+    """All Pythia readString lines of ``sample`` except the seed (and the LHE file name).
+
+    With ``from_lhe`` Pythia reads the hard process from a MadGraph file (the job adds
+    ``Beams:LHEF``); Pythia's own Z' couplings then only choose the decays of the LHE's
+    undecayed Z' (the LHE's SLHA decay table, which includes b quarks, is ignored so both
+    paths decay alike), and √s and the MET cut are MadGraph's.
+    """
+    mass = sample_mass(sample)
+    if from_lhe:
+        lines = ["Beams:frameType = 4", "SLHA:useDecayTable = off"]
+    else:
+        lines = [f"Beams:eCM = {sqrt_s}", f"PhaseSpace:pTHatMin = {met_min}"]
+    lines += QUIET + NEUTRINO_Z
+    if mass is None and not from_lhe:
+        lines += [
+            "WeakBosonAndParton:qqbar2gmZg = on",
+            "WeakBosonAndParton:qg2gmZq = on",
+            "WeakZ0:gmZmode = 2",
+        ]
+    elif mass is not None:
+        lines += zprime_settings(mass, coupling, decay_quarks)
+    return lines + list(extra)

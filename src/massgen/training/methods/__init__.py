@@ -1,0 +1,56 @@
+"""Training methods (paper Sec. II and IV), each a registry entry in its own module.
+
+A method's ``prepare(model, data, settings, context)`` returns a :class:`Plan`: the
+training data as the loop sees it (planing reweights it), the objective the one training
+loop minimises and the parameters it moves. ``settings`` are the method's own
+(config ``training.<method>``); meta-learners meta-train first and keep that state in
+``context.state_path`` for a rerun of a killed job.
+
+- ``baseline``: cross-entropy.
+- ``planing``: per-jet weights flattening each class's jet-mass distribution.
+- ``l1`` / ``l2``: an L1 or L2 penalty on the head's weights.
+- ``mldg``, ``metareg``, ``feature_critic``: meta-learning across source masses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from massgen.registry import resolve
+from massgen.training.loop import Batch, Objective
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a method may need besides the model, data and its settings."""
+
+    batch_size: int
+    seed: int
+    state_path: Path
+
+
+@dataclass
+class Plan:
+    """How the training loop runs a method."""
+
+    train: Batch
+    objective: Objective
+    parameters: list[nn.Parameter]
+
+
+def prepare(target: str, model: nn.Module, train: Batch, settings: dict, context: Context) -> Plan:
+    """The :class:`Plan` of the method whose ``prepare`` is ``target`` (a registry
+    entry's "module:function")."""
+    plan = resolve(target)(model, train, settings, context)
+    if not isinstance(plan, Plan):
+        raise TypeError(f"{target} returned a {type(plan).__name__}, not a Plan")
+    return plan
+
+
+def reweighted(batch: Batch, weight: torch.Tensor) -> Batch:
+    """``batch`` with other per-jet weights."""
+    return Batch(batch.features, batch.mask, batch.label, weight, batch.domain)

@@ -1,0 +1,268 @@
+"""Exact reruns on a finished smoke study, with Snakemake's default rerun triggers.
+
+For every leaf key of the config schema, a change in a copy of tests/smoke.yaml must
+schedule exactly the jobs whose outputs depend on it (the table below, rule -> jobs);
+adding a seed or a method schedules only the new jobs; moving the checkout and the
+study to other folders schedules nothing. Each case is a dry run (``-n``) of the real
+workflow on the finished study of the ``smoke_run`` fixture.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import yaml
+
+from massgen.config import load_schema
+
+from .conftest import REPO, SMOKE, SNAKEMAKE, snakemake
+
+SMOKE_CONFIG = yaml.safe_load(SMOKE.read_text())
+SMOKE_CONFIG_METHODS = ["baseline", "planing", "l1", "l2", "mldg", "metareg", "feature_critic"]
+
+# The smoke study: Z' 150 and 600 (one chunk each), QCD in two chunks, every method on
+# the split 150-600, baselines on 150 and 600, 2 zooms x 2 seeds.
+CHUNK_RULES = ("generate_events", "simulate_detector", "cluster_jets", "select_jets")
+PER_METHOD = 4  # trainings of one method on the split: 2 zooms x 2 seeds
+TRAININGS = 2 * 4 + 7 * PER_METHOD
+
+
+def scores(trainings: int) -> dict[str, int]:
+    """Trainings, their evaluations, the score table and its figures."""
+    out = {"summarise_scores": 1, "plot_scores": 1}
+    if trainings:
+        out |= {"train_tagger": trainings, "evaluate_tagger": trainings}
+    return out
+
+
+def from_datasets(windows: int = 2, trainings: int = TRAININGS) -> dict[str, int]:
+    """build_datasets of ``windows`` masses and everything after it."""
+    return {"build_datasets": windows, "plot_jet_images": 1, **scores(trainings)}
+
+
+def from_chunks(first: str, chunks: int, cutflows: int) -> dict[str, int]:
+    """The chunk rules from ``first`` on, for ``chunks`` chunks, and everything after."""
+    start = CHUNK_RULES.index(first)
+    return {
+        **dict.fromkeys(CHUNK_RULES[start:], chunks),
+        "merge_cutflow": cutflows,
+        "tabulate_cutflow": 1,
+        "index_window": 2,
+        **from_datasets(),
+    }
+
+
+EVERYTHING = from_chunks("generate_events", 4, 3)
+SIGNAL = from_chunks("generate_events", 2, 2)  # the two Z' chunks
+SELECTION = from_chunks("select_jets", 4, 3)
+TRAINING = scores(TRAININGS)
+ONE_METHOD = scores(PER_METHOD)
+
+# key -> (new value, rule -> jobs scheduled). Keys whose value cannot change alone
+# (split fractions must sum to 1) are changed in pairs in PAIRED below.
+RERUNS: dict[str, tuple[object, dict[str, int]]] = {
+    "study": ("smoke2", EVERYTHING),
+    "sqrt_s": (13600.0, EVERYTHING),
+    "seed": (7, EVERYTHING),
+    # zp300 is new; every chunk's selection gains a window column; a third window.
+    "masses": (
+        [150, 300, 600],
+        {
+            "generate_events": 1,
+            "simulate_detector": 1,
+            "cluster_jets": 1,
+            "select_jets": 5,
+            "merge_cutflow": 4,
+            "tabulate_cutflow": 1,
+            "index_window": 3,
+            **from_datasets(3, TRAININGS + 4),
+        },
+    ),
+    "events.signal": (100, SIGNAL),
+    # QCD chunk 0 is unchanged (same events, same ids); chunk 1 drops out.
+    "events.qcd": (
+        300,
+        {"merge_cutflow": 1, "tabulate_cutflow": 1, "index_window": 2, **from_datasets()},
+    ),
+    # The Z' samples (200 events) stay one chunk of 200; QCD becomes 3 chunks of 200.
+    "events.chunk_size": (200, from_chunks("generate_events", 3, 1)),
+    "generation.generator": (
+        "madgraph",
+        {"madgraph_card": 3, "madgraph_gridpack": 3, "madgraph_events": 4, **EVERYTHING},
+    ),
+    "generation.zprime_coupling": (0.25, SIGNAL),
+    "generation.zprime_decay_quarks": ([1, 2, 3], SIGNAL),
+    "generation.hepmc": (True, {"export_hepmc": 4}),
+    "generation.pythia_settings": (["PartonLevel:MPI = off"], EVERYTHING),
+    "cuts.met_min": (1100.0, EVERYTHING),
+    "cuts.parton_eta_max": (2.5, EVERYTHING),
+    "cuts.jet_pt_min": (1100.0, SELECTION),
+    "cuts.window_fraction": (0.3, SELECTION),
+    "detector.kind": (
+        "delphes",
+        {
+            "export_hepmc": 4,
+            "run_delphes": 4,
+            "read_delphes": 4,
+            **from_chunks("cluster_jets", 4, 3),
+        },
+    ),
+    "detector.delphes_card": ("other_card.tcl", {}),
+    "tools.madgraph": ("/opt/madgraph", {}),
+    "tools.delphes": ("/opt/delphes", {}),
+    "images.python": ("docker://example.org/massgen:9", {}),
+    "images.madgraph": ("docker://example.org/madgraph:9", {}),
+    "images.delphes": ("docker://example.org/delphes:9", {}),
+    "jets.radius": (0.8, from_chunks("cluster_jets", 4, 3)),
+    "datasets.max_constituents": (50, from_datasets()),
+    "extensions": (["tests.toy_extension"], {}),
+    "models.pfn.phi_sizes": ([50, 50, 128], TRAINING),
+    "models.pfn.f_sizes": ([50, 50], TRAINING),
+    "training.model": (None, {}),  # only pfn is registered: see test_growth.py
+    "training.source_splits": ([], scores(0)),
+    "training.seeds": (3, scores(9 * 2)),  # 9 models x 2 zooms, seed 2 only
+    "training.learning_rate": (0.002, TRAINING),
+    "training.batch_size": (60, TRAINING),
+    "training.max_epochs": (4, TRAINING),
+    "training.patience": (2, TRAINING),
+    "training.threads": (2, {}),
+    "training.methods": (
+        ["baseline", "planing", "l1", "mldg", "metareg", "feature_critic"],
+        scores(0),
+    ),
+    "training.planing.bins": (32, ONE_METHOD),
+    "training.l1.strength": (0.01, ONE_METHOD),
+    "training.l2.strength": (0.01, ONE_METHOD),
+    "training.mldg.alpha": (0.01, ONE_METHOD),
+    "training.mldg.beta": (0.5, ONE_METHOD),
+    "training.metareg.iterations": (4, ONE_METHOD),
+    "training.metareg.beta": (0.001, ONE_METHOD),
+    "training.metareg.regulariser": ("weighted_l2", ONE_METHOD),
+    "training.metareg.k": (2, ONE_METHOD),
+    "training.metareg.l": (2, ONE_METHOD),
+    "training.metareg.alpha": (0.01, ONE_METHOD),
+    "training.feature_critic.iterations": (4, ONE_METHOD),
+    "training.feature_critic.beta": (0.001, ONE_METHOD),
+    "training.feature_critic.gamma": (0.01, ONE_METHOD),
+    "training.feature_critic.alpha": (0.01, ONE_METHOD),
+    "training.feature_critic.held_out": (2, ONE_METHOD),
+}
+PAIRED = {
+    "split.train": {"train": 0.7, "val": 0.15},
+    "split.val": {"val": 0.05, "test": 0.2},
+    "split.test": {"test": 0.1, "train": 0.8},
+}
+
+
+def leaf_keys(schema: dict, prefix: str = "") -> list[str]:
+    """Dotted paths of the schema's leaf keys (objects with properties are not leaves)."""
+    keys = []
+    for name, sub in schema.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        if sub.get("type") == "object" and "properties" in sub:
+            keys += leaf_keys(sub, path + ".")
+        else:
+            keys.append(path)
+    return keys
+
+
+def changed(key: str, value: object) -> dict:
+    """A copy of the smoke config with ``key`` (dotted) set to ``value``."""
+    config = copy.deepcopy(SMOKE_CONFIG)
+    *parents, leaf = key.split(".")
+    node = config
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[leaf] = value
+    return config
+
+
+def dry_run(workdir, config: dict, tmp_path, name: str, *extra: str) -> dict[str, int]:
+    """Jobs per rule that a dry run of ``config`` schedules in ``workdir`` ('all' left out)."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(config))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = snakemake(workdir, "--configfile", str(path), "-n", "--quiet", "rules", *extra, env=env)
+    assert done.returncode == 0, f"{name}: {done.stderr[-3000:]}"
+    return job_counts(done.stdout)
+
+
+def job_counts(stdout: str) -> dict[str, int]:
+    """The 'Job stats' table of a dry run, without the 'all' and 'total' rows."""
+    counts = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit() and parts[0] not in ("all", "total"):
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def test_every_leaf_key_is_in_the_table():
+    leaves = set(leaf_keys(load_schema()))
+    assert leaves == set(RERUNS) | set(PAIRED)
+
+
+@pytest.mark.slow
+def test_a_change_reruns_exactly_what_it_touches(smoke_run, tmp_path):
+    cases = {key: changed(key, value) for key, (value, _) in RERUNS.items() if value is not None}
+    expected = {key: RERUNS[key][1] for key in cases}
+    for key, fractions in PAIRED.items():
+        cases[key] = changed("split", {"train": 0.75, "val": 0.10, "test": 0.15, **fractions})
+        expected[key] = SELECTION
+    # Adding a method (a study's own, registered by an extension) adds only its jobs.
+    added = changed("extensions", ["tests.toy_extension"])
+    added["training"]["methods"] = [*SMOKE_CONFIG_METHODS, "head_only"]
+    cases["a new method"], expected["a new method"] = added, ONE_METHOD
+    with ThreadPoolExecutor(2) as pool:
+        found = dict(
+            zip(
+                cases,
+                pool.map(
+                    lambda item: dry_run(smoke_run, item[1], tmp_path, item[0]), cases.items()
+                ),
+                strict=True,
+            )
+        )
+    wrong = {key: (found[key], expected[key]) for key in cases if found[key] != expected[key]}
+    assert not wrong, "\n".join(f"{k}: scheduled {f}, expected {e}" for k, (f, e) in wrong.items())
+
+
+@pytest.mark.slow
+def test_unchanged_study_schedules_nothing(smoke_run, tmp_path):
+    assert dry_run(smoke_run, SMOKE_CONFIG, tmp_path, "same") == {}
+
+
+@pytest.mark.slow
+def test_moved_checkout_and_study_schedule_nothing(smoke_run, tmp_path):
+    """Both folders copied elsewhere with their times (as `mv` or `cp -a` keep them)."""
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    checkout = tmp_path / "elsewhere" / "massgen"
+    for name in files:
+        if (REPO / name).is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, checkout / name)
+    study = tmp_path / "elsewhere" / "study"
+    shutil.copytree(smoke_run / "results", study / "results")
+    shutil.copytree(smoke_run / ".snakemake", study / ".snakemake")
+    snakefile = SNAKEMAKE.index("--snakefile") + 1
+    config = checkout / "tests" / "smoke.yaml"
+    command = [*SNAKEMAKE[:snakefile], str(checkout / "Snakefile"), "--directory", str(study)]
+    done = subprocess.run(
+        [*command, "--configfile", str(config), "-n", "--quiet", "rules"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert job_counts(done.stdout) == {}
