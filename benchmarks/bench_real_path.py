@@ -98,7 +98,7 @@ def first_event(hepmc: Path, out: Path) -> None:
 
 def madgraph_script(config: dict, n: int, gridpack: bool) -> str:
     """The background card, as a gridpack build or as a direct n-event launch."""
-    card = process_card("qcd", threads=2, **params.madgraph_card(config, "qcd"))
+    card = process_card(threads=2, **params.madgraph_card(config, "qcd"))
     if gridpack:
         return card
     return card.replace("set gridpack True", f"set nevents {n}\nset gridpack False")

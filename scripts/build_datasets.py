@@ -10,7 +10,7 @@ from massgen.grid import SPLITS, ZOOMS
 mass = int(snakemake.wildcards.mass)
 out = snakemake.output
 build_window(
-    {sample: list(snakemake.input[sample]) for sample in ("qcd", f"zp{mass}")},
+    {sample: list(snakemake.input[sample]) for sample in snakemake.params.samples},
     dict(zip(SPLITS, snakemake.input.index, strict=True)),
     mass,
     {zoom: {split: out[f"{zoom}_{split}"] for split in SPLITS} for zoom in ZOOMS},

@@ -7,5 +7,5 @@ setup_logging(snakemake.log[0])
 from massgen.selection import write_index
 
 mass = int(snakemake.wildcards.mass)
-selected = {sample: list(snakemake.input[sample]) for sample in ("qcd", f"zp{mass}")}
+selected = {sample: list(snakemake.input[sample]) for sample in snakemake.params.samples}
 write_index(selected, mass, dict(snakemake.output.items()))

@@ -8,6 +8,6 @@ from massgen.files import write_text
 from massgen.generation.madgraph import process_card
 
 write_text(
-    process_card(snakemake.wildcards.sample, threads=2, **snakemake.params.card),
+    process_card(threads=2, **snakemake.params.card),
     snakemake.output.card,
 )

@@ -12,7 +12,7 @@ from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
 from massgen.generation.hepmc import read_hepmc
 from massgen.generation.pythia import export_hepmc
-from massgen.grid import sample_mass
+from massgen.samples import parse_sample, window_samples
 
 from .conftest import generate, small_config
 
@@ -84,11 +84,17 @@ def test_hepmc_round_trip(generated, tmp_path):
     assert ak.all(back.particles.charge[:3] == events.particles.charge[:3])
 
 
-def test_sample_names():
-    assert sample_mass("zp450") == 450
-    assert sample_mass("qcd") is None
-    with pytest.raises(ValueError, match="unknown sample"):
-        sample_mass("ttbar")
+def test_samples_are_family_parameters_and_label():
+    zp = parse_sample("zp450")
+    assert (zp.family, zp.mass, zp.label) == ("zprime", 450, 1)
+    qcd = parse_sample("qcd")
+    assert (qcd.family, qcd.mass, qcd.label) == ("zjets", None, 0)
+    assert qcd.enters_window(450)
+    assert zp.enters_window(450)
+    assert not zp.enters_window(500)
+    assert [s.name for s in window_samples([150, 450], 450)] == ["qcd", "zp450"]
+    with pytest.raises(ValueError, match="unknown sample 'ttbar'"):
+        parse_sample("ttbar")
 
 
 def test_chunk_beyond_sample_is_an_error(tmp_path):

@@ -22,7 +22,7 @@ JJ_LHE = "madgraph5-3.5.8-pp_to_jj.lhe.gz"
 
 
 def test_signal_card_cuts_the_zprime_itself():
-    card = process_card("zp150", **params.madgraph_card(small_config(), "zp150")).splitlines()
+    card = process_card(**params.madgraph_card(small_config(), "zp150")).splitlines()
     assert "generate p p > z zp, z > vl vl~" in card
     assert "import model ./SM_Zprime_UFO" in card
     for line in (
@@ -40,7 +40,7 @@ def test_signal_card_cuts_the_zprime_itself():
 
 
 def test_background_card_cuts_the_jet():
-    card = process_card("qcd", **params.madgraph_card(small_config(), "qcd")).splitlines()
+    card = process_card(**params.madgraph_card(small_config(), "qcd")).splitlines()
     assert "generate p p > z j, z > vl vl~" in card
     assert "set etaj 2.0" in card
     assert not any("MZp" in line or "eta_max_pdg" in line for line in card)

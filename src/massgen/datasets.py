@@ -21,16 +21,18 @@ from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
 from massgen.grid import SPLITS, ZOOMS
 from massgen.preprocess import jet_images, point_clouds
+from massgen.samples import parse_sample
 
 log = logging.getLogger(__name__)
 
 FEATURES = ("pt_fraction", "eta_rot", "phi_rot", "g_pid")
 ARRAYS = ("features", "mask", "label", "jet_mass", "jet_pt")
-N_CLASSES = 2  # label 0 = QCD, 1 = Z'
 IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of the jet images in eta', phi'
 
 
-def _allocate(directory: Path, n: int, max_constituents: int, zoom: bool) -> dict[str, np.ndarray]:
+def _allocate(
+    directory: Path, n: int, max_constituents: int, zoom: bool, n_classes: int
+) -> dict[str, np.ndarray]:
     """Memory-mapped .npy arrays of a dataset with ``n`` jets, in ``directory``."""
     directory.mkdir(parents=True)
     shapes = {
@@ -44,7 +46,7 @@ def _allocate(directory: Path, n: int, max_constituents: int, zoom: bool) -> dic
         "representation": "point_cloud",
         "features": FEATURES,
         "max_constituents": max_constituents,
-        "n_classes": N_CLASSES,
+        "n_classes": n_classes,
         "zoom": zoom,
         "n_jets": n,
     }
@@ -72,6 +74,7 @@ def build_window(
     average jet images of the train split (Z' and QCD). Only one chunk of jets is in
     memory at a time.
     """
+    n_classes = 1 + max(parse_sample(sample).label for sample in selected_paths)
     index = {split: read_parquet(path) for split, path in index_paths.items()}
     index = {split: ix[ix.balanced] for split, ix in index.items()}
     rows_by_chunk = {split: _group_by_chunk(ix) for split, ix in index.items()}
@@ -82,7 +85,7 @@ def build_window(
             for split in SPLITS
         }
         arrays = {
-            key: _allocate(tmp, len(index[key[1]]), max_constituents, key[0] == "zoom")
+            key: _allocate(tmp, len(index[key[1]]), max_constituents, key[0] == "zoom", n_classes)
             for key, tmp in tmp_dirs.items()
         }
         images = {(zoom, label): 0.0 for zoom in ZOOMS for label in (0, 1)}

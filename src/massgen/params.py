@@ -8,10 +8,11 @@ parse time.
 
 from __future__ import annotations
 
-from massgen.generation.settings import sample_settings
-from massgen.grid import SPLITS, sample_mass
+from massgen.generation.settings import QUIET
+from massgen.grid import SPLITS
 from massgen.paths import chunk_events
 from massgen.registry import METHODS, MODELS
+from massgen.samples import parse_sample
 from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
 
 
@@ -38,38 +39,52 @@ def generation(config: dict, sample: str, chunk: int) -> dict:
     On the MadGraph path the number of events and the hard process come from the
     chunk's LHE file, so they are absent here.
     """
-    gen = config["generation"]
-    pythia_alone = gen["generator"] == "pythia"
-    signal = sample_mass(sample) is not None
+    spec = parse_sample(sample)
+    pythia_alone = config["generation"]["generator"] == "pythia"
+    user = spec.module.user_process(spec, config) if pythia_alone else None
     return {
         "seed": event_seed(config, sample, chunk),
         "first_event_id": chunk * config["events"]["chunk_size"],
         "n_events": chunk_events(config, sample, chunk) if pythia_alone else None,
-        "settings": sample_settings(
-            sample,
-            sqrt_s=config["sqrt_s"],
-            met_min=config["cuts"]["met_min"],
-            coupling=gen["zprime_coupling"],
-            decay_quarks=gen["zprime_decay_quarks"],
-            extra=gen["pythia_settings"],
-            from_lhe=not pythia_alone,
-        ),
-        "user_process": "zzprime" if signal and pythia_alone else None,
-        "coupling": gen["zprime_coupling"] if signal and pythia_alone else None,
+        "settings": pythia_settings(config, sample),
+        "user_process": user["user_process"] if user else None,
+        "coupling": user["coupling"] if user else None,
         "parton_eta_max": config["cuts"]["parton_eta_max"],
+        "process": spec.module.PROCESS if pythia_alone else None,
         "study": config["study"],
         "base_seed": config["seed"],
     }
 
 
+def pythia_settings(config: dict, sample: str) -> list[str]:
+    """All Pythia readString lines of ``sample`` except the seed (and the LHE file name).
+
+    Pythia alone: √s and the parton-level MET cut (the 2->2 ``pTHatMin``), then the
+    family's process and decays. Showering MadGraph's LHE (``Beams:frameType = 4``; the job
+    adds ``Beams:LHEF``): the family's decays only; the LHE's SLHA decay table, which
+    includes b quarks, is ignored so both paths decay alike.
+    """
+    spec = parse_sample(sample)
+    from_lhe = config["generation"]["generator"] == "madgraph"
+    if from_lhe:
+        beams = ["Beams:frameType = 4", "SLHA:useDecayTable = off"]
+    else:
+        beams = [
+            f"Beams:eCM = {config['sqrt_s']}",
+            f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
+        ]
+    own = spec.module.pythia_settings(spec, config, from_lhe)
+    return beams + QUIET + own + list(config["generation"]["pythia_settings"])
+
+
 def madgraph_card(config: dict, sample: str) -> dict:
     """Keyword arguments of :func:`massgen.generation.madgraph.process_card`."""
-    signal = sample_mass(sample) is not None
+    spec = parse_sample(sample)
     return {
+        "process": spec.module.MADGRAPH_PROCESS,
+        "sample_lines": spec.module.madgraph_cuts(spec, config),
         "sqrt_s": config["sqrt_s"],
         "met_min": config["cuts"]["met_min"],
-        "parton_eta_max": config["cuts"]["parton_eta_max"],
-        "coupling": config["generation"]["zprime_coupling"] if signal else None,
         "seed": madgraph_seed(config, sample, "gridpack"),
     }
 

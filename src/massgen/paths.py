@@ -5,6 +5,8 @@ Patterns hold Snakemake wildcards in braces ({study}, {sample}, {chunk}, {mass},
 
 from __future__ import annotations
 
+from massgen.samples import parse_sample
+
 RESULTS = "results/{study}"
 
 EVENTS = RESULTS + "/events/{sample}/chunk{chunk}.parquet"
@@ -44,8 +46,9 @@ def benchmark(rule: str, wildcards: str) -> str:
 
 
 def sample_events(config: dict, sample: str) -> int:
-    """Events requested for a sample: events.qcd for the QCD pool, events.signal per Z'."""
-    return config["events"]["qcd" if sample == "qcd" else "signal"]
+    """Events requested for a sample: ``events.<key>`` of its family (events.signal per
+    Z', events.qcd for the Z+jets pool)."""
+    return config["events"][parse_sample(sample).module.EVENTS_KEY]
 
 
 def n_chunks(config: dict, sample: str) -> int:

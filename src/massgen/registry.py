@@ -1,7 +1,9 @@
-"""Registries of taggers and training methods: a name and where its code lives.
+"""Registries of sample families, taggers and training methods: a name and where its
+code lives.
 
-Each entry is ``"module:attribute"``, imported only when a job uses it, so the Snakefile
-knows every name without importing torch. A model entry is a
+A sample family is a light module (:mod:`massgen.samples`). A model or method entry is
+``"module:attribute"``, imported only when a job uses it, so the Snakefile knows every
+name without importing torch. A model entry is a
 ``build(dataset_meta, **hyper_parameters) -> Tagger``; a method entry a
 ``prepare(model, data, settings, context) -> Plan`` (:mod:`massgen.training.methods`).
 A study adds its own entries without touching this file: modules named in the config's
@@ -13,6 +15,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from typing import Any
+
+FAMILIES: dict[str, str] = {
+    "zprime": "massgen.samples.zprime",
+    "zjets": "massgen.samples.zjets",
+}
 
 MODELS: dict[str, str] = {
     "pfn": "massgen.models.pfn:build",

@@ -12,6 +12,7 @@ import numpy as np
 
 from massgen.files import atomic_path, read_json, read_parquet, write_json, write_parquet
 from massgen.grid import SPLITS
+from massgen.samples import parse_sample
 from massgen.seeding import hash_uniform
 
 
@@ -40,13 +41,13 @@ def select_jets(
 
     A signal sample ``zp<m>`` is flagged only for its own window; the QCD pool for all.
     """
+    entering = parse_sample(sample).enters_window
     jets = jets[jets.jet_pt > jet_pt_min]
     mass = ak.to_numpy(jets.jet_mass)
     fields = {name: jets[name] for name in ak.fields(jets)}
     fields["split"] = assign_split(sample, ak.to_numpy(jets.event_id), fractions)
     for m in masses:
-        own = sample in ("qcd", f"zp{m}")
-        fields[f"window_{m}"] = in_window(mass, m, window_fraction) & own
+        fields[f"window_{m}"] = in_window(mass, m, window_fraction) & entering(m)
     return ak.zip(fields, depth_limit=1)
 
 
@@ -57,10 +58,9 @@ def chunk_cutflow(metadata: dict, n_reco: int, selected: ak.Array, masses: list[
     (a jet was reconstructed), pT cut, and the mass window(s) of the sample.
     """
     sample = metadata["sample"]
+    entering = parse_sample(sample).enters_window
     windows = {
-        str(m): int(np.sum(ak.to_numpy(selected[f"window_{m}"])))
-        for m in masses
-        if sample in ("qcd", f"zp{m}")
+        str(m): int(np.sum(ak.to_numpy(selected[f"window_{m}"]))) for m in masses if entering(m)
     }
     return {
         "sample": sample,
@@ -129,12 +129,13 @@ def window_index(selected_paths: dict[str, list[str]], mass: int) -> ak.Array:
     """All jets of one mass window from the selected chunks, read without constituents.
 
     Columns: sample, chunk (position of the file in its sample's list), event_id, split,
-    label (1 = Z', 0 = QCD), jet_mass, jet_pt, and ``balanced``: the subset with equal
-    numbers of Z' and QCD jets per split, chosen by a hash of the event id (the same
-    for every method).
+    label (the sample's class: 1 = Z', 0 = QCD), jet_mass, jet_pt, and ``balanced``: the
+    subset with equal numbers of Z' and QCD jets per split, chosen by a hash of the event
+    id (the same for every method).
     """
     parts = []
     for sample, paths in selected_paths.items():
+        label = parse_sample(sample).label
         for chunk, path in enumerate(paths):
             jets = read_parquet(path, columns=[*INDEX_FIELDS, f"window_{mass}"])
             jets = jets[jets[f"window_{mass}"]]
@@ -145,7 +146,7 @@ def window_index(selected_paths: dict[str, list[str]], mass: int) -> ak.Array:
                         "sample": np.full(n, sample),
                         "chunk": np.full(n, chunk, np.int32),
                         **{f: jets[f] for f in INDEX_FIELDS},
-                        "label": np.full(n, int(sample != "qcd"), np.int8),
+                        "label": np.full(n, label, np.int8),
                     },
                     depth_limit=1,
                 )

@@ -9,13 +9,14 @@ from snakemake.logging import logger
 from massgen import params, paths
 from massgen.config import validate_config
 from massgen.executor import requested_executor
-from massgen.grid import SPLITS, ZOOMS, sample_names
+from massgen.grid import SPLITS, ZOOMS
 from massgen.registry import METHODS
+from massgen.samples import study_samples, window_samples
 
 validate_config(config)
 
 STUDY = config["study"]
-SAMPLES = sample_names(config["masses"])
+SAMPLES = [sample.name for sample in study_samples(config["masses"])]
 GENERATOR = config["generation"]["generator"]
 DETECTOR = config["detector"]["kind"]
 IMAGES = config["images"]
@@ -23,7 +24,7 @@ IMAGES = config["images"]
 
 wildcard_constraints:
     study=STUDY,
-    sample=r"zp\d+|qcd",
+    sample="|".join(SAMPLES),
     chunk=r"\d+",
     mass=r"\d+",
     split="|".join(SPLITS),
@@ -52,13 +53,18 @@ def sample_chunks(pattern):
     return inputs
 
 
+def window_sample_names(wildcards):
+    """The samples whose jets enter the window of the job's mass, background first."""
+    return [s.name for s in window_samples(config["masses"], int(wildcards.mass))]
+
+
 def window_chunks(wildcards):
-    """Selected chunks of the QCD pool and of the window's Z' sample, as named inputs."""
+    """Selected chunks of the samples of the job's mass window, as named inputs."""
     return {
         sample: expand(
             paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
         )
-        for sample in ("qcd", f"zp{wildcards.mass}")
+        for sample in window_sample_names(wildcards)
     }
 
 

@@ -14,6 +14,8 @@ rule index_window:
     container:
         IMAGES["python"]
     threads: 1
+    params:
+        samples=window_sample_names,
     script:
         "../../scripts/index_window.py"
 
@@ -49,6 +51,7 @@ rule build_datasets:
         mem_mb=6000,
         runtime=30,
     params:
+        samples=window_sample_names,
         max_constituents=config["datasets"]["max_constituents"],
     script:
         "../../scripts/build_datasets.py"

@@ -19,36 +19,28 @@ import numpy as np
 import pylhe
 
 from massgen.errors import InputFileError
-from massgen.grid import sample_mass
 
 UFO_NAME = "SM_Zprime_UFO"
 PB_TO_FB = 1e3
 
 
 def process_card(
-    sample: str,
+    process: str,
+    sample_lines: list[str],
     *,
     sqrt_s: float,
     met_min: float,
-    parton_eta_max: float,
-    coupling: float | None,
     seed: int,
     threads: int = 1,
 ) -> str:
-    """MadGraph script that builds the gridpack of ``sample`` in ``./proc``.
+    """MadGraph script that builds a sample's gridpack in ``./proc``.
 
-    ``sqrt_s``, ``met_min`` (GeV) and ``parton_eta_max`` set the beams and parton cuts,
-    ``coupling`` the Z' coupling of a signal sample (None for QCD), ``seed`` the gridpack's
-    ``iseed``. The UFO is imported from ``./SM_Zprime_UFO`` (the rule copies it into the
-    job's own working directory, so parallel jobs never share MadGraph's model cache).
+    ``process`` is the sample family's ``generate`` line and ``sample_lines`` its cuts and
+    model parameters; ``sqrt_s`` and ``met_min`` (GeV) set the beams and the MET cut,
+    ``seed`` the gridpack's ``iseed``. The UFO is imported from ``./SM_Zprime_UFO`` (the
+    rule copies it into the job's own working directory, so parallel jobs never share
+    MadGraph's model cache).
     """
-    mass = sample_mass(sample)
-    if mass is None:
-        process = "generate p p > z j, z > vl vl~"
-        eta_cut = f"set etaj {parton_eta_max}"
-    else:
-        process = "generate p p > z zp, z > vl vl~"
-        eta_cut = f"set eta_max_pdg {{32: {parton_eta_max}}}"
     lines = [
         f"set nb_core {threads}",
         f"import model ./{UFO_NAME}",
@@ -61,11 +53,8 @@ def process_card(
         f"set ebeam2 {sqrt_s / 2}",
         "set pdlabel nn23lo1",
         f"set misset {met_min}",
-        eta_cut,
-        "set use_syst False",
+        *sample_lines,
     ]
-    if mass is not None:
-        lines += [f"set MZp {mass}", f"set gZp {coupling}", "set WZp auto"]
     return "\n".join(lines) + "\n"
 
 

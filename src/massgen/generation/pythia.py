@@ -27,7 +27,7 @@ from massgen.files import atomic_path, read_json, read_parquet, write_json, writ
 from massgen.generation.madgraph import read_lhe
 from massgen.generation.settings import Z_ID, ZPRIME_ID
 from massgen.generation.zprime import FFbarToZZprime
-from massgen.grid import sample_mass
+from massgen.samples import parse_sample
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,7 @@ def generate_chunk(
     user_process: str | None = None,
     coupling: float | None = None,
     lhe: Path | str | None = None,
+    process: str | None = None,
     study: str = "",
     base_seed: int | None = None,
 ) -> dict:
@@ -187,7 +188,7 @@ def generate_chunk(
     first_event_id
         Id of the chunk's first event; event ids are ``first_event_id + i``.
     settings
-        Pythia readString lines of the sample (:func:`~massgen.generation.settings.sample_settings`).
+        Pythia readString lines of the sample (:func:`massgen.params.pythia_settings`).
     parton_eta_max
         |eta| cut on the Z' (signal) or the recoiling parton (QCD), applied to the hard
         process record.
@@ -197,6 +198,8 @@ def generate_chunk(
         ``"zzprime"`` for our f fbar -> Z Z' process with that Z' coupling, or None.
     lhe
         A MadGraph LHE file to shower (its cross-section and weights go to the metadata).
+    process
+        What Pythia alone generates, in words, for the metadata.
     study, base_seed
         Provenance written to the metadata.
 
@@ -244,13 +247,9 @@ def generate_chunk(
     sigma_fb = info.sigmaGen() * MB_TO_FB if lhe is None else lhe_info["sigma_fb"]
     if lhe is not None:
         process = f"MadGraph LHE {Path(lhe).name}"
-    elif user_process:
-        process = "f fbar -> Z0 Z' (user)"
-    else:
-        process = "q qbar -> Z0 g, q g -> Z0 q"
     metadata = {
         "sample": sample,
-        "mass": sample_mass(sample),
+        "mass": parse_sample(sample).mass,
         "chunk": chunk,
         "seed": seed,
         "base_seed": base_seed,

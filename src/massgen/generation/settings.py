@@ -1,17 +1,9 @@
-"""Pythia settings of each sample, as readString lines (no Pythia import: the Snakefile
-reads them at parse time to put them in the generation jobs' params).
-
-Signal Z(nu nu) Z'(q q) with a vector Z' coupling only to u, d, s, c, b; background
-Pythia's q qbar -> Z g and q g -> Z q. Either Pythia makes the hard process (the
-parton-level missing-ET cut is the 2->2 ``pTHatMin``) or it showers a MadGraph LHE file
-(``Beams:frameType = 4``).
-"""
+"""Pythia settings shared by the sample families, as readString lines (no Pythia import:
+the Snakefile reads them at parse time to put them in the generation jobs' params)."""
 
 from __future__ import annotations
 
 import math
-
-from massgen.grid import sample_mass
 
 ZPRIME_ID = 32
 Z_ID = 23
@@ -56,37 +48,3 @@ def zprime_settings(mass: float, coupling: float, decay_quarks: list[int]) -> li
         f"{ZPRIME_ID}:onIfAny = {' '.join(map(str, decay_quarks))}",
     ]
     return lines
-
-
-def sample_settings(
-    sample: str,
-    *,
-    sqrt_s: float,
-    met_min: float,
-    coupling: float,
-    decay_quarks: list[int],
-    extra: list[str],
-    from_lhe: bool = False,
-) -> list[str]:
-    """All Pythia readString lines of ``sample`` except the seed (and the LHE file name).
-
-    With ``from_lhe`` Pythia reads the hard process from a MadGraph file (the job adds
-    ``Beams:LHEF``); Pythia's own Z' couplings then only choose the decays of the LHE's
-    undecayed Z' (the LHE's SLHA decay table, which includes b quarks, is ignored so both
-    paths decay alike), and √s and the MET cut are MadGraph's.
-    """
-    mass = sample_mass(sample)
-    if from_lhe:
-        lines = ["Beams:frameType = 4", "SLHA:useDecayTable = off"]
-    else:
-        lines = [f"Beams:eCM = {sqrt_s}", f"PhaseSpace:pTHatMin = {met_min}"]
-    lines += QUIET + NEUTRINO_Z
-    if mass is None and not from_lhe:
-        lines += [
-            "WeakBosonAndParton:qqbar2gmZg = on",
-            "WeakBosonAndParton:qg2gmZq = on",
-            "WeakZ0:gmZmode = 2",
-        ]
-    elif mass is not None:
-        lines += zprime_settings(mass, coupling, decay_quarks)
-    return lines + list(extra)
