@@ -26,6 +26,8 @@ from snakemake.settings.types import (
     WorkflowSettings,
 )
 
+from massgen.config import load_config
+
 from .conftest import REPO
 
 SMOKE = REPO / "tests" / "smoke.yaml"
@@ -258,3 +260,13 @@ def test_shell_commands_hold_no_local_path(switch):
         assert not any(path in job.shellcmd for path in forbidden), job
         basedirs = dag.templates[job.rule].count("{workflow.basedir}")
         assert job.shellcmd.count(str(REPO)) == basedirs, job
+
+
+def test_delphes_card_is_a_param_of_every_delphes_job(switch):
+    """detector.delphes_card reaches each run_delphes job's recorded params (a new card
+    reruns them); the smoke study's rerun table sees only the built-in detector."""
+    (_, detector, _), _, dag = switch
+    card = repr(load_config(SMOKE)["detector"]["delphes_card"])
+    delphes_jobs = [job for job in dag.jobs if job.rule == "run_delphes"]
+    assert bool(delphes_jobs) == (detector == "delphes")
+    assert all(card in job.params for job in delphes_jobs)

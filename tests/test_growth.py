@@ -65,6 +65,6 @@ def test_toy_model_and_method_run_through_the_workflow(smoke_run, tmp_path):
         assert hparams["model"]["target"] == "tests.toy_extension:build_mean"
         assert hparams["model"]["hparams"] == {"width": 6}
         assert hparams["method"]["target"] == "tests.toy_extension:prepare_head_only"
-    # Only the new method's jobs ran: the smoke study's own models were left alone.
+    # Only the new trainings and evaluations ran: the extension left the datasets alone.
     assert done.stderr.count("rule train_tagger:") == len(targets)
     assert done.stderr.count("rule build_datasets:") == 0

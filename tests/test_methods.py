@@ -196,8 +196,8 @@ def test_meta_representation_is_saved_and_reused(method, tmp_path, device):
     a rerun with other settings meta-trains again."""
     data = toy(device=device)
 
-    def prepared(model_seed: int, iterations: int = 2):
-        context = methods.Context(32, 0, tmp_path / "meta.pt")
+    def prepared(model_seed: int, iterations: int = 2, data_digest: str = "a"):
+        context = methods.Context(32, 0, tmp_path / "meta.pt", {"data": data_digest})
         torch.manual_seed(model_seed)
         model = default_pfn().to(device)
         settings = method_settings(method, iterations=iterations)
@@ -211,6 +211,8 @@ def test_meta_representation_is_saved_and_reused(method, tmp_path, device):
     _, other_key = prepared(1, iterations=3)
     assert other_key != key
     assert other_key["settings"]["iterations"] == 3
+    _, other_key = prepared(1, data_digest="b")  # other data (or model): meta-train again
+    assert other_key["job"] == {"data": "b"}
 
 
 @pytest.mark.parametrize("name", ["baseline", "planing", "l1", "l2", "mldg"])

@@ -180,3 +180,45 @@ def test_killed_training_resumes_to_the_same_weights(tmp_path, device):
     assert len(torch.load(checkpoint, weights_only=False)["history"]["epochs"]) == 3
     resumed = run(checkpoint)
     assert all(torch.equal(a, b) for a, b in zip(reference, resumed, strict=True))
+
+
+def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
+    """A checkpoint left by a killed job is resumed only by a run with its settings."""
+    data, val = toy(300, seed=6), toy(100, seed=7)
+    checkpoint = tmp_path / "checkpoint.pt"
+
+    def run(fingerprint, kill_after_calls=None, max_epochs=3):
+        torch.manual_seed(99)
+        model = default_pfn(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
+        calls = {"n": 0}
+
+        def objective(m, batch):
+            calls["n"] += 1
+            if kill_after_calls is not None and calls["n"] > kill_after_calls:
+                raise Interrupt
+            return cross_entropy(m, batch)
+
+        history = fit(
+            model,
+            Batch.from_arrays(data, CPU),
+            Batch.from_arrays(val, CPU),
+            train_settings(max_epochs=max_epochs, patience=10, batch_size=50),
+            3,
+            objective,
+            checkpoint,
+            fingerprint=fingerprint,
+        )
+        return history, calls["n"]
+
+    with pytest.raises(Interrupt):
+        run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)  # two epochs saved
+    _, calls = run({"strength": 0.2})
+    assert calls == 6 * 3  # other settings: every epoch trained again
+    with pytest.raises(Interrupt):
+        run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)
+    _, calls = run({"strength": 0.1}, max_epochs=4)
+    assert calls == 6 * 4  # other loop settings: from the start too
+    with pytest.raises(Interrupt):
+        run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)
+    _, calls = run({"strength": 0.1})
+    assert calls == 6  # the same settings: only the third epoch

@@ -123,7 +123,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "extensions": (["tests.toy_extension"], {}),
     "models.pfn.phi_sizes": ([50, 50, 128], TRAINING),
     "models.pfn.f_sizes": ([50, 50], TRAINING),
-    "training.model": (None, {}),  # only pfn is registered: see test_growth.py
+    "training.model": (None, {}),  # another model needs an extension: a case of its own
     "training.source_splits": ([], scores(0)),
     "training.seeds": (3, scores(9 * 2)),  # 9 models x 2 zooms, seed 2 only
     "training.learning_rate": (0.002, TRAINING),
@@ -218,6 +218,10 @@ def test_a_change_reruns_exactly_what_it_touches(smoke_run, tmp_path):
     added = changed("extensions", ["tests.toy_extension"])
     added["training"]["methods"] = [*SMOKE_CONFIG_METHODS, "head_only"]
     cases["a new method"], expected["a new method"] = added, ONE_METHOD
+    # Another model (training.model) retrains and re-evaluates every tagger.
+    other = changed("extensions", ["tests.toy_extension"])
+    other["training"]["model"], other["models"] = "mean", {"mean": {"width": 6}}
+    cases["training.model"], expected["training.model"] = other, TRAINING
     with ThreadPoolExecutor(2) as pool:
         found = dict(
             zip(

@@ -32,6 +32,9 @@ def test_smoke_outputs(smoke_run):
             labels |= set(ak.to_list(index.label))
         assert labels == {0, 1}
     assert (smoke_run / paths.log("generate_events", "qcd/chunk1").format(study="smoke")).is_file()
+    # A finished training leaves no state to resume from.
+    assert not list((smoke_run / "results").rglob("checkpoint.pt"))
+    assert not list((smoke_run / "results").rglob("meta.pt"))
     for name in paths.FIGURES:
         assert (smoke_run / paths.PLOT.format(study="smoke", name=name)).stat().st_size > 10_000
 

@@ -20,7 +20,6 @@ class MeanTagger(Tagger):
 
     def __init__(self, n_features: int, n_classes: int, width: int) -> None:
         super().__init__()
-        self.hparams = {"width": width}
         self.latent_width = width
         self.encoder = MeanEncoder(n_features, width)
         self.head = nn.Linear(width, n_classes)

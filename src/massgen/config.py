@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from massgen import __version__
 from massgen.errors import ConfigError
 from massgen.registry import METHODS, MODELS, load_extensions
 
@@ -72,6 +73,7 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         raise ConfigError("invalid configuration: " + "; ".join(_describe(e) for e in errors))
     splits_given = "source_splits" in config.get("training", {})
     _fill_defaults(config, schema)
+    config["images"] = {k: v.replace("{version}", __version__) for k, v in config["images"].items()}
     if not splits_given:  # the paper's splits, where the study has their masses
         config["training"]["source_splits"] = [
             s for s in config["training"]["source_splits"] if set(s) <= set(config["masses"])
@@ -96,11 +98,22 @@ def _check_registered(config: dict) -> None:
         except ImportError as exc:
             raise ConfigError(f"extensions[{i}]: cannot import {module!r} ({exc})") from exc
     training = config["training"]
+    declared = load_schema()["properties"]["training"]["properties"]
+    for key, value in training.items():
+        if key not in declared and key not in METHODS:
+            raise ConfigError(
+                f"unknown key training.{key}: neither a setting nor a registered method"
+                f" ({', '.join(METHODS)})"
+            )
+        if key in METHODS and not isinstance(value, dict):
+            raise ConfigError(f"training.{key}: a method's settings must be a mapping")
     if training["model"] not in MODELS:
         raise ConfigError(
             f"training.model: unknown model {training['model']!r}; registered: {', '.join(MODELS)}"
         )
     for i, method in enumerate(training["methods"]):
+        if method in declared and declared[method].get("type") != "object":
+            raise ConfigError(f"training.methods[{i}]: {method!r} names a training setting")
         if method not in METHODS:
             raise ConfigError(
                 f"training.methods[{i}]: unknown method {method!r}; "

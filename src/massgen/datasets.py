@@ -65,7 +65,7 @@ def build_window(
     mass: int,
     out_dirs: dict[str, dict[str, str]],
     images_paths: dict[str, str],
-    max_constituents: int = 100,
+    max_constituents: int,
 ) -> None:
     """All datasets of one target mass, streamed chunk by chunk into memory-mapped arrays.
 

@@ -45,7 +45,7 @@ def jet_kinematics(px, py, pz, e) -> dict[str, np.ndarray]:
     }
 
 
-def leading_jets(reco: ak.Array, radius: float = 1.0) -> ak.Array:
+def leading_jets(reco: ak.Array, radius: float) -> ak.Array:
     """Cluster each event's candidates with anti-kt(R) and keep the leading jet.
 
     Events without candidates are dropped. Returns per event: event_id, met, jet
@@ -85,7 +85,7 @@ def cluster_file(reco_path: str, jets_path: str, radius: float) -> int:
     return len(jets)
 
 
-def truth_jets(events: ak.Array, radius: float = 1.0) -> ak.Array:
+def truth_jets(events: ak.Array, radius: float) -> ak.Array:
     """Leading anti-kt jets of the visible final-state particles (no detector).
 
     The reference for detector response studies: neutrinos are dropped, everything

@@ -54,7 +54,7 @@ def wrap_phi(dphi: np.ndarray) -> np.ndarray:
 
 
 def point_clouds(
-    constituents: ak.Array, jet_pt: np.ndarray, max_constituents: int = 100, zoom: bool = False
+    constituents: ak.Array, jet_pt: np.ndarray, max_constituents: int, zoom: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """Preprocessed, zero-padded point clouds and their mask.
 

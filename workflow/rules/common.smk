@@ -95,9 +95,9 @@ def madgraph_card_values(wildcards):
 SELECTION = params.selection(config)
 
 
-def training_values(wildcards):
-    """The loop settings and the method's own settings of one training job."""
-    return params.training(config, wildcards.method)
+def training_value(key):
+    """Input function: one part (model, method or loop) of what a training job reads."""
+    return lambda wildcards: params.training(config, wildcards.method)[key]
 
 
 def source_datasets(wildcards, split):

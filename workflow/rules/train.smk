@@ -27,8 +27,8 @@ rule train_tagger:
         runtime=120,
         gpu=1,
     params:
-        model=lambda wc: training_values(wc)["model"],
-        method=lambda wc: training_values(wc)["method"],
-        loop=lambda wc: training_values(wc)["loop"],
+        model=training_value("model"),
+        method=training_value("method"),
+        loop=training_value("loop"),
     script:
         "../../scripts/train_tagger.py"

@@ -56,6 +56,8 @@ def make_generator(
         if not pythia.readString(line):
             raise ValueError(f"Pythia rejected the setting {line!r}")
     gen = Generator(pythia)
+    if user_process == "zzprime" and coupling is None:
+        raise ValueError("the zzprime user process needs the Z' coupling")
     if user_process is not None:
         sigma = FFbarToZZprime(
             coupling,
@@ -208,7 +210,7 @@ def generate_chunk(
     lhe_info = None if lhe is None else read_lhe(lhe)
     if lhe is not None:
         n_events = lhe_info["n_events"]
-        settings = [settings[0], f"Beams:LHEF = {lhe}", *settings[1:]]
+        settings = [f"Beams:LHEF = {lhe}", *settings]
     gen = make_generator(settings, seed, user_process, coupling)
 
     start = time.perf_counter()

@@ -23,14 +23,13 @@ class Tagger(nn.Module):
     """A jet tagger: ``head(encoder(x, mask))``.
 
     Subclasses set ``encoder`` (``(x, mask) -> (n_jets, latent_width)``), ``head``
-    (``(n_jets, latent_width) -> (n_jets, n_classes)``), ``latent_width`` and
-    ``hparams`` (the named hyper-parameters it was built with).
+    (``(n_jets, latent_width) -> (n_jets, n_classes)``) and ``latent_width``. A model
+    is rebuilt from its registry target and hyper-parameters (hparams.json).
     """
 
     encoder: nn.Module
     head: nn.Module
     latent_width: int
-    hparams: dict
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Class logits (n_jets, n_classes)."""

@@ -55,7 +55,6 @@ class PFN(Tagger):
         if unknown:
             raise TypeError(f"unknown PFN hyperparameters: {', '.join(sorted(unknown))}")
         super().__init__()
-        self.hparams = {"phi_sizes": list(phi_sizes), "f_sizes": list(f_sizes)}
         self.latent_width = phi_sizes[-1]
         self.encoder = SumOfPhi(n_features, phi_sizes)
         self.head = nn.Sequential(

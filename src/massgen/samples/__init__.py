@@ -1,9 +1,10 @@
 """Samples of a study: a sample is a family, its parameters and a class label.
 
 A family module (a registry entry, :data:`massgen.registry.FAMILIES`) names its samples
-from their parameters and back, gives their class label, says which mass windows they
-enter, and gives the Pythia settings and MadGraph process that make them. Kept free of
-heavy imports: the Snakefile reads it at parse time.
+from their parameters and back, gives their class label and events key, and gives the
+Pythia settings and MadGraph process that make them. A background sample (label 0)
+enters every mass window, a resonance only its own. Kept free of heavy imports: the
+Snakefile reads it at parse time.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ zoom and seed."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -40,6 +41,19 @@ def common_meta(dirs: list[str]) -> dict:
     return inputs[0]
 
 
+def data_fingerprint(dirs: list[str]) -> str:
+    """A digest of the datasets' contents (every file of each directory, in order): state
+    saved by a killed job is reused only on the same data."""
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in dirs:
+        for path in sorted(Path(directory).iterdir()):
+            with path.open("rb") as stream:
+                digest.update(
+                    f"{path.name}:{hashlib.file_digest(stream, 'blake2b').hexdigest()}".encode()
+                )
+    return digest.hexdigest()
+
+
 def train_job(
     model: dict,
     method: dict,
@@ -56,7 +70,7 @@ def train_job(
     registry entries the job uses with their settings (:func:`massgen.params.training`),
     ``loop`` the training loop's settings (learning_rate, batch_size, max_epochs,
     patience). A killed job leaves ``checkpoint.pt`` (and ``meta.pt``) in ``out_dir``;
-    rerunning with the same settings resumes from there.
+    rerunning with the same settings on the same data resumes from there.
     """
     torch.set_num_threads(threads)
     device = choose_device()
@@ -75,9 +89,14 @@ def train_job(
         len(val_arrays["label"]),
         device,
     )
+    fingerprint = {
+        "model": model,
+        "method": method,
+        "data": data_fingerprint(train_dirs + val_dirs),
+    }
     torch.manual_seed(seed)
     tagger = build_model(model["target"], meta, **model["hparams"]).to(device)
-    context = methods.Context(settings.batch_size, seed, out / "meta.pt")
+    context = methods.Context(settings.batch_size, seed, out / "meta.pt", fingerprint)
     train = Batch.from_arrays(train_arrays, device)
     plan = methods.prepare(method["target"], tagger, train, method["settings"], context)
     history = fit(
@@ -89,7 +108,7 @@ def train_job(
         plan.objective,
         checkpoint=out / "checkpoint.pt",
         parameters=plan.parameters,
-        fingerprint={"model": model, "method": method},
+        fingerprint=fingerprint,
     )
     with atomic_path(out / "model.pt") as tmp:
         torch.save(tagger.state_dict(), tmp)
@@ -106,5 +125,6 @@ def train_job(
         out / "hparams.json",
     )
     write_json(history, out / "history.json")
-    (out / "checkpoint.pt").unlink(missing_ok=True)
+    for state in ("checkpoint.pt", "meta.pt"):
+        (out / state).unlink(missing_ok=True)
     return history

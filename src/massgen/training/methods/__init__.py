@@ -4,7 +4,7 @@ A method's ``prepare(model, data, settings, context)`` returns a :class:`Plan`: 
 training data as the loop sees it (planing reweights it), the objective the one training
 loop minimises and the parameters it moves. ``settings`` are the method's own
 (config ``training.<method>``); meta-learners meta-train first and keep that state in
-``context.state_path`` for a rerun of a killed job.
+``context.state_path`` for a rerun of a killed job with the same settings and data.
 
 - ``baseline``: cross-entropy.
 - ``planing``: per-jet weights flattening each class's jet-mass distribution.
@@ -14,7 +14,7 @@ loop minimises and the parameters it moves. ``settings`` are the method's own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -26,11 +26,14 @@ from massgen.training.loop import Batch, Objective
 
 @dataclass(frozen=True)
 class Context:
-    """What a method may need besides the model, data and its settings."""
+    """What a method may need besides the model, data and its settings: the loop's batch
+    size, the job's seed, where meta-trained state is kept for a rerun of a killed job,
+    and the job's fingerprint (model, method, data) that such state must match."""
 
     batch_size: int
     seed: int
     state_path: Path
+    fingerprint: object = None
 
 
 @dataclass
@@ -53,4 +56,4 @@ def prepare(target: str, model: nn.Module, train: Batch, settings: dict, context
 
 def reweighted(batch: Batch, weight: torch.Tensor) -> Batch:
     """``batch`` with other per-jet weights."""
-    return Batch(batch.features, batch.mask, batch.label, weight, batch.domain)
+    return replace(batch, weight=weight)

@@ -22,6 +22,7 @@ from massgen.training.methods import Context, Plan
 from massgen.training.methods.meta import DomainSampler, load_or_meta_train
 
 log = logging.getLogger(__name__)
+ENCODER = "encoder."  # parameter-name prefix of the encoder (the paper's F_psi)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class FeatureCritic(nn.Module):
 
 def latent(model: nn.Module, params: dict[str, torch.Tensor], batch: Batch) -> torch.Tensor:
     """The encoder's output for ``batch`` with the given (model-named) parameters."""
-    encoder = {n.removeprefix("encoder."): p for n, p in params.items() if n.startswith("encoder.")}
+    encoder = {n.removeprefix("encoder."): p for n, p in params.items() if n.startswith(ENCODER)}
     return functional_call(model.encoder, encoder, (batch.features, batch.mask))
 
 
@@ -60,7 +61,7 @@ def feature_critic_step(
 ) -> tuple[torch.Tensor, torch.Tensor, list[torch.Tensor]]:
     """One meta-train/meta-test pass: (loss + critic on train, meta-loss, critic gradients)."""
     params = dict(model.named_parameters())
-    psi_names = [n for n in params if n.startswith("encoder.")]
+    psi_names = [n for n in params if n.startswith(ENCODER)]
     loss_train = cross_entropy(model, train, params)
     grads = torch.autograd.grad(loss_train, [params[n] for n in psi_names], retain_graph=True)
     psi_old = {
@@ -126,7 +127,12 @@ def prepare(model: nn.Module, train: Batch, settings: dict, context: Context) ->
     cfg = FeatureCriticSettings(**settings)
     critic = load_or_meta_train(
         context.state_path,
-        {"settings": asdict(cfg), "batch_size": context.batch_size, "seed": context.seed},
+        {
+            "settings": asdict(cfg),
+            "batch_size": context.batch_size,
+            "seed": context.seed,
+            "job": context.fingerprint,
+        },
         model,
         lambda: feature_critic_train(model, train, cfg, context.batch_size, context.seed),
         FeatureCritic(model.latent_width).to(train.label.device),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import torch
@@ -59,25 +60,32 @@ class DomainSampler:
     def mixed(self, domains: list[int]) -> Batch:
         """One mini-batch from each of ``domains``, joined."""
         parts = [self.batch(d) for d in domains]
-        return Batch(
-            *(
-                torch.cat([getattr(p, f) for p in parts])
-                for f in ("features", "mask", "label", "weight", "domain")
-            )
-        )
+        joined = {
+            f.name: None
+            if getattr(parts[0], f.name) is None
+            else torch.cat([getattr(p, f.name) for p in parts])
+            for f in fields(Batch)
+        }
+        return Batch(**joined)
 
 
 @torch.no_grad()
 def glorot_init(network: nn.Module, seed: int) -> None:
-    """Glorot-uniform weights and zero biases for each linear layer of ``network``, drawn
-    on the CPU from ``seed`` and copied to the network's device, so that a CUDA run
-    starts from the same weights as a CPU run."""
+    """Re-initialise ``network`` from ``seed``: Glorot-uniform weights and zero biases for
+    each linear layer, drawn on the CPU and copied to the network's device (so that a
+    CUDA run starts from the same weights as a CPU run); any other layer with parameters
+    by its own ``reset_parameters`` under the seeded global generator."""
     generator = torch.Generator().manual_seed(seed)
     for layer in network.modules():
         if isinstance(layer, nn.Linear):
             weight = torch.empty(layer.weight.shape)
             layer.weight.copy_(nn.init.xavier_uniform_(weight, generator=generator))
-            layer.bias.zero_()
+            if layer.bias is not None:
+                layer.bias.zero_()
+        elif hasattr(layer, "reset_parameters") and any(layer.parameters(recurse=False)):
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed + 1)
+                layer.reset_parameters()
 
 
 def fresh_head(model: nn.Module, seed: int) -> dict[str, torch.Tensor]:
@@ -100,8 +108,9 @@ def load_or_meta_train(
     empty: nn.Module,
 ) -> nn.Module:
     """The meta-trained module (and the model after meta-training) from ``path`` if a
-    previous run with the same ``key`` (the settings it depends on) saved them, else
-    from ``meta_train()``, saved with ``key`` for the next rerun."""
+    killed run with the same ``key`` (the method's settings and the job's fingerprint:
+    model, data, seed) saved them, else from ``meta_train()``, saved with ``key`` for a
+    rerun. The training job deletes ``path`` when it finishes."""
     if path.is_file():
         saved = torch.load(path, map_location="cpu", weights_only=False)
         if saved.get("key") == key:

@@ -32,6 +32,8 @@ def planing_weights(jet_mass: np.ndarray, label: np.ndarray, bins: int) -> np.nd
 
 def prepare(model: nn.Module, train: Batch, settings: dict, context: Context) -> Plan:
     """Cross-entropy on the planed jets (``settings``: ``bins`` of the mass histogram)."""
+    if train.jet_mass is None:
+        raise ValueError("planing needs the jets' masses: the training data has no jet_mass")
     weight = planing_weights(
         train.jet_mass.cpu().numpy(), train.label.cpu().numpy(), settings["bins"]
     )
