@@ -15,5 +15,6 @@ build_window(
     mass,
     {zoom: {split: out[f"{zoom}_{split}"] for split in SPLITS} for zoom in ZOOMS},
     {zoom: out[f"images_{zoom}"] for zoom in ZOOMS},
-    snakemake.params.max_constituents,
+    snakemake.params.representation["name"],
+    snakemake.params.representation["settings"],
 )

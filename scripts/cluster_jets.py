@@ -6,4 +6,4 @@ setup_logging(snakemake.log[0])
 
 from massgen.jets import cluster_file
 
-cluster_file(snakemake.input.reco, snakemake.output.jets, snakemake.params.radius)
+cluster_file(snakemake.input.reco, snakemake.output.jets, **snakemake.params.clustering)

@@ -108,3 +108,8 @@ def test_grid_constants_and_registries_match_the_schema():
     assert set(schema["models"]["properties"]) <= set(MODELS)
     sections = {name for name, sub in training.items() if sub.get("type") == "object"}
     assert sections <= set(METHODS), "a settings section without a registered method"
+
+
+def test_several_jets_need_another_selection():
+    with pytest.raises(ConfigError, match=r"jets\.n_leading"):
+        validate_config({**MINIMAL, "jets": {"n_leading": 2}})

@@ -82,6 +82,7 @@ def test_predict_on_memory_mapped_dataset(tmp_path):
     }
     for name, array in arrays.items():
         np.save(tmp_path / f"{name}.npy", array)
+    write_json({"arrays": list(arrays)}, tmp_path / "meta.json")
     data = load_dataset(tmp_path)
     torch.manual_seed(0)
     scores = predict(default_pfn(), data["features"], data["mask"], batch_size=7)

@@ -75,3 +75,22 @@ def test_jet_pt_response(generated, sample):
     response = ak.to_numpy(reco.jet_pt / truth.jet_pt)[matched]
     assert abs(response.mean() - 1) < 0.05
     assert 0.01 < response.std() < 0.15
+
+
+@pytest.mark.slow
+def test_two_leading_jets(generated):
+    """n_jets = 2 keeps the hardest two jets per event, hardest first; the first is the
+    one-jet clustering's jet, constituents and all."""
+    reco = simulate(read_parquet(generated["qcd"]), 3)
+    one, two = leading_jets(reco, 1.0), leading_jets(reco, 1.0, n_jets=2)
+    assert ak.all(ak.num(two.jet_pt) <= 2)
+    assert ak.mean(ak.num(two.jet_pt) == 2) > 0.9
+    assert ak.all(two.jet_pt[:, 0] == one.jet_pt)
+    assert ak.all(two.jet_pt[:, 0] >= ak.fill_none(ak.pad_none(two.jet_pt, 2)[:, 1], 0))
+    assert ak.to_list(two.constituents[:5, 0].pt) == ak.to_list(one.constituents[:5].pt)
+    assert ak.all(two.n_constituents == ak.num(two.constituents, axis=2))
+    # The two jets share no candidate: together they hold no more pT than the event.
+    reco = reco[ak.num(reco.candidates) > 0]
+    both = ak.sum(ak.flatten(two.constituents.pt, axis=2), axis=1)
+    assert ak.all(both <= ak.sum(reco.candidates.pt, axis=1) * (1 + 1e-6))
+    assert ak.all(both >= ak.sum(one.constituents.pt, axis=1))

@@ -119,6 +119,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "images.madgraph": ("docker://example.org/madgraph:9", {}),
     "images.delphes": ("docker://example.org/delphes:9", {}),
     "jets.radius": (0.8, from_chunks("cluster_jets", 4, 3)),
+    "jets.n_leading": (None, {}),  # the study's selection takes one jet: test_config.py
     "datasets.max_constituents": (50, from_datasets()),
     "extensions": (["tests.toy_extension"], {}),
     "models.pfn.phi_sizes": ([50, 50, 128], TRAINING),

@@ -86,6 +86,11 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         missing = sorted(set(sources) - set(config["masses"]))
         if missing:
             raise ConfigError(f"training.source_splits[{i}]: masses {missing} are not in masses")
+    if config["jets"]["n_leading"] != 1:
+        raise ConfigError(
+            "jets.n_leading: the mass-window selection takes the leading jet alone; "
+            "set 1 (several jets per event are for two-jet selections)"
+        )
     _check_registered(config)
     return config
 

@@ -1,17 +1,21 @@
 """Balanced, memory-mappable datasets per (target mass, split, zoom).
 
-A dataset directory holds ``features.npy`` (n, max_constituents, 4), ``mask.npy``,
-``label.npy`` (1 = Z', 0 = QCD), and the observers ``jet_mass.npy`` and ``jet_pt.npy``
-(GeV), plus ``meta.json``. Each (mass, split) holds equal numbers of Z' and QCD jets,
-chosen in the window's index (:func:`massgen.selection.window_index`), identically for
-every method. Datasets are filled chunk by chunk, so memory stays at one chunk's jets.
+A dataset directory holds the arrays of its representation (for point clouds
+``features.npy`` (n, max_constituents, 4) and ``mask.npy``), ``label.npy`` (the class:
+1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV), and
+``meta.json`` (representation, its inputs, class count, array names). Each (mass, split)
+holds equal numbers of Z' and QCD jets, chosen in the window's index
+(:func:`massgen.selection.window_index`), identically for every method. Datasets are
+filled chunk by chunk, so memory stays at one chunk's jets.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import awkward as ak
@@ -20,37 +24,33 @@ import numpy as np
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
 from massgen.grid import SPLITS, ZOOMS
-from massgen.preprocess import jet_images, point_clouds
+from massgen.preprocess import jet_images
+from massgen.representations import representation_module
 from massgen.samples import parse_sample
 
 log = logging.getLogger(__name__)
 
-FEATURES = ("pt_fraction", "eta_rot", "phi_rot", "g_pid")
-ARRAYS = ("features", "mask", "label", "jet_mass", "jet_pt")
 IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of the jet images in eta', phi'
 
 
-def _allocate(
-    directory: Path, n: int, max_constituents: int, zoom: bool, n_classes: int
-) -> dict[str, np.ndarray]:
-    """Memory-mapped .npy arrays of a dataset with ``n`` jets, in ``directory``."""
+def _allocate(directory: Path, n: int, representation: str, settings: dict, meta: dict) -> dict:
+    """Memory-mapped .npy arrays of a dataset with ``n`` jets in ``directory``: the
+    representation's and the shared ones (label, observers); and its meta.json."""
     directory.mkdir(parents=True)
-    shapes = {
-        "features": ((n, max_constituents, len(FEATURES)), np.float32),
-        "mask": ((n, max_constituents), np.bool_),
+    shapes = {**representation_module(representation).arrays(n, settings)}
+    shapes |= {
         "label": ((n,), np.int8),
         "jet_mass": ((n,), np.float32),
         "jet_pt": ((n,), np.float32),
     }
-    meta = {
-        "representation": "point_cloud",
-        "features": FEATURES,
-        "max_constituents": max_constituents,
-        "n_classes": n_classes,
-        "zoom": zoom,
+    record = {
+        "representation": representation,
+        **representation_module(representation).meta(settings),
+        **meta,
         "n_jets": n,
+        "arrays": list(shapes),
     }
-    (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    (directory / "meta.json").write_text(json.dumps(record, indent=2) + "\n")
     return {
         name: np.lib.format.open_memmap(
             directory / f"{name}.npy", mode="w+", dtype=dtype, shape=shape
@@ -65,14 +65,16 @@ def build_window(
     mass: int,
     out_dirs: dict[str, dict[str, str]],
     images_paths: dict[str, str],
-    max_constituents: int,
+    representation: str,
+    settings: dict,
 ) -> None:
     """All datasets of one target mass, streamed chunk by chunk into memory-mapped arrays.
 
     ``index_paths[split]`` are the window's index files (their ``balanced`` jets are
-    kept); ``out_dirs[zoom][split]`` receive the datasets and ``images_paths[zoom]`` the
-    average jet images of the train split (Z' and QCD). Only one chunk of jets is in
-    memory at a time.
+    kept); ``out_dirs[zoom][split]`` receive the datasets of the registered
+    ``representation`` (with its ``settings``, e.g. max_constituents) and
+    ``images_paths[zoom]`` the average jet images of the train split (Z' and QCD, from
+    the point-cloud features, Fig. 1). Only one chunk of jets is in memory at a time.
     """
     n_classes = 1 + max(parse_sample(sample).label for sample in selected_paths)
     index = {split: read_parquet(path) for split, path in index_paths.items()}
@@ -85,9 +87,16 @@ def build_window(
             for split in SPLITS
         }
         arrays = {
-            key: _allocate(tmp, len(index[key[1]]), max_constituents, key[0] == "zoom", n_classes)
-            for key, tmp in tmp_dirs.items()
+            (zoom, split): _allocate(
+                tmp,
+                len(index[split]),
+                representation,
+                settings,
+                {"n_classes": n_classes, "zoom": zoom == "zoom"},
+            )
+            for (zoom, split), tmp in tmp_dirs.items()
         }
+        encode = functools.partial(representation_module(representation).encode, settings=settings)
         images = {(zoom, label): 0.0 for zoom in ZOOMS for label in (0, 1)}
         for sample, paths in selected_paths.items():
             for chunk, path in enumerate(paths):
@@ -99,7 +108,7 @@ def build_window(
                     rows_by_chunk,
                     arrays,
                     images,
-                    max_constituents,
+                    encode,
                 )
         for array_set in arrays.values():
             for array in array_set.values():
@@ -145,7 +154,7 @@ def _fill_from_chunk(
     rows_by_chunk: dict[str, dict[tuple[str, int], np.ndarray]],
     arrays: dict,
     images: dict,
-    max_constituents: int,
+    encode: Callable[..., dict[str, np.ndarray]],
 ) -> None:
     """Preprocess the indexed jets of one selected chunk into their rows of every dataset."""
     event_ids = ak.to_numpy(jets.event_id)
@@ -162,13 +171,14 @@ def _fill_from_chunk(
         picked = jets[rows]
         label = ak.to_numpy(ix.label)[mine]
         for zoom in ZOOMS:
-            features, mask = point_clouds(
-                picked.constituents, ak.to_numpy(picked.jet_pt), max_constituents, zoom == "zoom"
-            )
+            encoded = encode(picked, zoom=zoom == "zoom")
             out = arrays[(zoom, split)]
-            out["features"][mine], out["mask"][mine], out["label"][mine] = features, mask, label
+            for name, values in encoded.items():
+                out[name][mine] = values
+            out["label"][mine] = label
             out["jet_mass"][mine] = ak.to_numpy(picked.jet_mass)
             out["jet_pt"][mine] = ak.to_numpy(picked.jet_pt)
+            features = encoded["features"]
             if split == "train":
                 for value in (0, 1):
                     images[(zoom, value)] = images[(zoom, value)] + len(
@@ -186,12 +196,14 @@ def load_meta(directory: str | Path) -> dict:
 
 
 def load_dataset(directory: str | Path, mmap: bool = True) -> dict[str, np.ndarray]:
-    """The arrays of a dataset directory, memory-mapped by default."""
+    """The arrays of a dataset directory (those its meta.json lists), memory-mapped by
+    default."""
     directory = Path(directory)
+    names = load_meta(directory)["arrays"]
     try:
         return {
             name: np.load(directory / f"{name}.npy", mmap_mode="r" if mmap else None)
-            for name in ARRAYS
+            for name in names
         }
     except (OSError, ValueError) as exc:
         raise InputFileError(f"{directory}: not a complete dataset ({exc})") from exc

@@ -1,7 +1,9 @@
 """Jet clustering: anti-kt on particle-flow candidates with FastJet's vectorised interface.
 
-For every event the leading jet (highest pT) is kept with its four-vector, mass and its
-constituents (pt, eta, phi, charge, pid, kind) ordered by decreasing pT.
+For every event the ``n_jets`` leading jets (highest pT) are kept with their
+four-vectors, masses and constituents (pt, eta, phi, charge, pid, kind) ordered by
+decreasing pT. With one jet (the mass-generalisation study) each jet field is a number
+per event; with more (two-jet studies) a list per event, hardest first.
 """
 
 from __future__ import annotations
@@ -45,43 +47,60 @@ def jet_kinematics(px, py, pz, e) -> dict[str, np.ndarray]:
     }
 
 
-def leading_jets(reco: ak.Array, radius: float) -> ak.Array:
-    """Cluster each event's candidates with anti-kt(R) and keep the leading jet.
+def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1) -> ak.Array:
+    """Cluster each event's candidates with anti-kt(R) and keep the ``n_jets`` leading jets.
 
     Events without candidates are dropped. Returns per event: event_id, met, jet
-    kinematics (jet_pt, jet_eta, jet_phi, jet_mass, jet_e) and ``constituents``.
+    kinematics (jet_pt, jet_eta, jet_phi, jet_mass, jet_e; GeV, rad), n_constituents and
+    ``constituents``: numbers for one jet, lists of up to ``n_jets`` (hardest first) else.
     """
     reco = reco[ak.num(reco.candidates) > 0]
     jet_def = fastjet.JetDefinition(fastjet.antikt_algorithm, radius)
     sequence = fastjet.ClusterSequence(to_cartesian(reco.candidates), jet_def)
-    # Constituent indices only for jets at least as hard as the softest leading jet: the
+    # Constituent indices only for jets at least as hard as the softest kept jet: the
     # same leading jets, without bookkeeping every soft jet of every event.
     all_jets = sequence.inclusive_jets()
-    softest_leading = float(ak.min(ak.max(np.hypot(all_jets.px, all_jets.py), axis=1)))
-    jets = sequence.inclusive_jets(0.999 * softest_leading)
-    index = sequence.constituent_index(0.999 * softest_leading)
+    all_pt = np.hypot(all_jets.px, all_jets.py)
+    kept_pt = ak.sort(all_pt, axis=1, ascending=False)[:, :n_jets]
+    softest = float(ak.min(ak.min(kept_pt, axis=1)))
+    jets = sequence.inclusive_jets(0.999 * softest)
+    index = sequence.constituent_index(0.999 * softest)
     order = ak.argsort(np.hypot(jets.px, jets.py), axis=1, ascending=False)
-    jet = jets[order][:, 0]
-    members = index[order][:, 0]
-    constituents = reco.candidates[members]
-    constituents = constituents[ak.argsort(constituents.pt, axis=1, ascending=False)]
-    kin = jet_kinematics(*(ak.to_numpy(jet[f]) for f in ("px", "py", "pz", "E")))
+    pick = 0 if n_jets == 1 else slice(0, n_jets)
+    jet, members = jets[order][:, pick], index[order][:, pick]
+    if n_jets == 1:
+        constituents = reco.candidates[members]
+    else:  # one list of candidate indices per jet: index the event's candidates once
+        flat = reco.candidates[ak.flatten(members, axis=2)]
+        constituents = ak.unflatten(flat, ak.flatten(ak.num(members, axis=2)), axis=1)
+    constituents = constituents[ak.argsort(constituents.pt, axis=-1, ascending=False)]
+    counts = None if n_jets == 1 else ak.num(jet)
+    flat_jet = jet if n_jets == 1 else ak.flatten(jet)
+    kin = jet_kinematics(*(ak.to_numpy(flat_jet[f]) for f in ("px", "py", "pz", "E")))
+    kin["e"] = ak.to_numpy(flat_jet.E)
+    fields = {f"jet_{k}": v.astype(np.float32) for k, v in kin.items()}
     out = {
         "event_id": reco.event_id,
         "met": reco.met,
-        **{f"jet_{k}": v.astype(np.float32) for k, v in kin.items()},
-        "jet_e": ak.to_numpy(jet.E).astype(np.float32),
-        "n_constituents": ak.num(constituents),
+        **(fields if n_jets == 1 else {k: ak.unflatten(v, counts) for k, v in fields.items()}),
+        "n_constituents": ak.num(constituents, axis=-1),
         "constituents": constituents,
     }
     return ak.zip(out, depth_limit=1)
 
 
-def cluster_file(reco_path: str, jets_path: str, radius: float) -> int:
-    """Cluster the events of ``reco_path`` and write their leading jets; returns n jets."""
-    jets = leading_jets(read_parquet(reco_path), radius)
+def cluster_file(reco_path: str, jets_path: str, radius: float, n_jets: int) -> int:
+    """Cluster the events of ``reco_path`` and write their ``n_jets`` leading jets;
+    returns the number of events."""
+    jets = leading_jets(read_parquet(reco_path), radius, n_jets)
     write_parquet(jets, jets_path)
-    log.info("clustered %d leading jets (anti-kt R = %g) -> %s", len(jets), radius, jets_path)
+    log.info(
+        "clustered %d events' %d leading jets (anti-kt R = %g) -> %s",
+        len(jets),
+        n_jets,
+        radius,
+        jets_path,
+    )
     return len(jets)
 
 

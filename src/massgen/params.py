@@ -99,6 +99,15 @@ def selection(config: dict) -> dict:
     }
 
 
+def representation(config: dict) -> dict:
+    """The representation build_datasets writes and its settings: point clouds of at
+    most ``datasets.max_constituents`` constituents (the mass-generalisation study)."""
+    return {
+        "name": "point_cloud",
+        "settings": {"max_constituents": config["datasets"]["max_constituents"]},
+    }
+
+
 LOOP_KEYS = ("learning_rate", "batch_size", "max_epochs", "patience")
 
 

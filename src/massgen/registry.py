@@ -1,7 +1,8 @@
 """Registries of sample families, taggers and training methods: a name and where its
 code lives.
 
-A sample family is a light module (:mod:`massgen.samples`). A model or method entry is
+A sample family (:mod:`massgen.samples`) or a representation
+(:mod:`massgen.representations`) entry is a module path. A model or method entry is
 ``"module:attribute"``, imported only when a job uses it, so the Snakefile knows every
 name without importing torch. A model entry is a
 ``build(dataset_meta, **hyper_parameters) -> Tagger``; a method entry a
@@ -19,6 +20,10 @@ from typing import Any
 FAMILIES: dict[str, str] = {
     "zprime": "massgen.samples.zprime",
     "zjets": "massgen.samples.zjets",
+}
+
+REPRESENTATIONS: dict[str, str] = {
+    "point_cloud": "massgen.representations.point_cloud",
 }
 
 MODELS: dict[str, str] = {

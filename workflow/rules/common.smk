@@ -93,6 +93,7 @@ def madgraph_card_values(wildcards):
 
 
 SELECTION = params.selection(config)
+REPRESENTATION = params.representation(config)
 
 
 def training_value(key):

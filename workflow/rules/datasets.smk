@@ -52,6 +52,6 @@ rule build_datasets:
         runtime=30,
     params:
         samples=window_sample_names,
-        max_constituents=config["datasets"]["max_constituents"],
+        representation=REPRESENTATION,
     script:
         "../../scripts/build_datasets.py"

@@ -20,7 +20,10 @@ rule cluster_jets:
         mem_mb=3000,
         runtime=30,
     params:
-        radius=config["jets"]["radius"],
+        clustering={
+            "radius": config["jets"]["radius"],
+            "n_jets": config["jets"]["n_leading"],
+        },
     script:
         "../../scripts/cluster_jets.py"
 
