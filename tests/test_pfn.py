@@ -144,6 +144,19 @@ class Interrupt(Exception):
     """Raised to simulate a killed job."""
 
 
+class Killable:
+    """Cross-entropy that counts its calls and raises Interrupt after ``kill_after``."""
+
+    def __init__(self, kill_after: int | None = None) -> None:
+        self.kill_after, self.calls = kill_after, 0
+
+    def __call__(self, model, batch):
+        self.calls += 1
+        if self.kill_after is not None and self.calls > self.kill_after:
+            raise Interrupt
+        return cross_entropy(model, batch)
+
+
 @pytest.mark.parametrize("device", DEVICES)
 def test_killed_training_resumes_to_the_same_weights(tmp_path, device):
     data = toy(300, seed=6)
@@ -154,21 +167,13 @@ def test_killed_training_resumes_to_the_same_weights(tmp_path, device):
     def run(checkpoint, kill_after_calls=None):
         torch.manual_seed(99)
         model = default_pfn(phi_sizes=(16, 16, 32), f_sizes=(16, 16)).to(device)
-        calls = {"n": 0}
-
-        def objective(m, batch):
-            calls["n"] += 1
-            if kill_after_calls is not None and calls["n"] > kill_after_calls:
-                raise Interrupt
-            return cross_entropy(m, batch)
-
         fit(
             model,
             Batch.from_arrays(data, device),
             Batch.from_arrays(val, device),
             settings,
             3,
-            objective,
+            Killable(kill_after_calls),
             checkpoint,
         )
         return [p.detach().clone() for p in model.parameters()]
@@ -190,14 +195,7 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
     def run(fingerprint, kill_after_calls=None, max_epochs=3):
         torch.manual_seed(99)
         model = default_pfn(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
-        calls = {"n": 0}
-
-        def objective(m, batch):
-            calls["n"] += 1
-            if kill_after_calls is not None and calls["n"] > kill_after_calls:
-                raise Interrupt
-            return cross_entropy(m, batch)
-
+        objective = Killable(kill_after_calls)
         history = fit(
             model,
             Batch.from_arrays(data, CPU),
@@ -208,7 +206,7 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
             checkpoint,
             fingerprint=fingerprint,
         )
-        return history, calls["n"]
+        return history, objective.calls
 
     with pytest.raises(Interrupt):
         run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)  # two epochs saved

@@ -126,13 +126,8 @@ def prepare(model: nn.Module, train: Batch, settings: dict, context: Context) ->
     with the critic frozen."""
     cfg = FeatureCriticSettings(**settings)
     critic = load_or_meta_train(
-        context.state_path,
-        {
-            "settings": asdict(cfg),
-            "batch_size": context.batch_size,
-            "seed": context.seed,
-            "job": context.fingerprint,
-        },
+        context,
+        asdict(cfg),
         model,
         lambda: feature_critic_train(model, train, cfg, context.batch_size, context.seed),
         FeatureCritic(model.latent_width).to(train.label.device),

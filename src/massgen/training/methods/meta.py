@@ -12,13 +12,13 @@ import copy
 import logging
 from collections.abc import Callable
 from dataclasses import fields
-from pathlib import Path
 
 import torch
 from torch import nn
 
 from massgen.files import atomic_path
 from massgen.training.loop import Batch
+from massgen.training.methods import Context
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +101,24 @@ def prefixed(model: nn.Module, prefix: str) -> dict[str, nn.Parameter]:
 
 
 def load_or_meta_train(
-    path: Path,
-    key: object,
+    context: Context,
+    settings: dict,
     model: nn.Module,
     meta_train: Callable[[], nn.Module],
     empty: nn.Module,
 ) -> nn.Module:
-    """The meta-trained module (and the model after meta-training) from ``path`` if a
-    killed run with the same ``key`` (the method's settings and the job's fingerprint:
-    model, data, seed) saved them, else from ``meta_train()``, saved with ``key`` for a
-    rerun. The training job deletes ``path`` when it finishes."""
+    """The meta-trained module (and the model after meta-training) from
+    ``context.state_path`` if a killed run with the same key (the method's ``settings``,
+    the batch size, the seed and the job's fingerprint: model, method, data) saved them,
+    else from ``meta_train()``, saved with its key for a rerun. The training job deletes
+    the file when it finishes."""
+    path = context.state_path
+    key = {
+        "settings": settings,
+        "batch_size": context.batch_size,
+        "seed": context.seed,
+        "job": context.fingerprint,
+    }
     if path.is_file():
         saved = torch.load(path, map_location="cpu", weights_only=False)
         if saved.get("key") == key:

@@ -146,13 +146,8 @@ def prepare(model: nn.Module, train: Batch, settings: dict, context: Context) ->
         return regulariser
 
     regulariser = load_or_meta_train(
-        context.state_path,
-        {
-            "settings": asdict(cfg),
-            "batch_size": context.batch_size,
-            "seed": context.seed,
-            "job": context.fingerprint,
-        },
+        context,
+        asdict(cfg),
         model,
         train_regulariser,
         make_regulariser(cfg.regulariser, shapes).to(train.label.device),
