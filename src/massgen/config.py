@@ -91,11 +91,11 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
             "jets.n_leading: the mass-window selection takes the leading jet alone; "
             "set 1 (several jets per event are for two-jet selections)"
         )
-    _check_registered(config)
+    _check_registered(config, schema)
     return config
 
 
-def _check_registered(config: dict) -> None:
+def _check_registered(config: dict, schema: dict) -> None:
     """Import the config's extensions, then check its model and methods are registered."""
     for i, module in enumerate(config["extensions"]):
         try:
@@ -103,7 +103,7 @@ def _check_registered(config: dict) -> None:
         except ImportError as exc:
             raise ConfigError(f"extensions[{i}]: cannot import {module!r} ({exc})") from exc
     training = config["training"]
-    declared = load_schema()["properties"]["training"]["properties"]
+    declared = schema["properties"]["training"]["properties"]
     for key, value in training.items():
         if key not in declared and key not in METHODS:
             raise ConfigError(

@@ -53,6 +53,7 @@ def process_card(
         f"set ebeam2 {sqrt_s / 2}",
         "set pdlabel nn23lo1",
         f"set misset {met_min}",
+        "set use_syst False",
         *sample_lines,
     ]
     return "\n".join(lines) + "\n"

@@ -41,4 +41,4 @@ def user_process(sample: Sample, config: dict) -> None:
 
 def madgraph_cuts(sample: Sample, config: dict) -> list[str]:
     """|eta| < max on the recoiling jet."""
-    return [f"set etaj {config['cuts']['parton_eta_max']}", "set use_syst False"]
+    return [f"set etaj {config['cuts']['parton_eta_max']}"]

@@ -47,7 +47,6 @@ def madgraph_cuts(sample: Sample, config: dict) -> list[str]:
     """|eta| < max on the Z' itself (undecayed in the LHE), its mass and coupling."""
     return [
         f"set eta_max_pdg {{32: {config['cuts']['parton_eta_max']}}}",
-        "set use_syst False",
         f"set MZp {sample.mass}",
         f"set gZp {config['generation']['zprime_coupling']}",
         "set WZp auto",
