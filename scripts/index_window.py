@@ -7,5 +7,7 @@ setup_logging(snakemake.log[0])
 from massgen.selection import write_index
 
 mass = int(snakemake.wildcards.mass)
-selected = {sample: list(snakemake.input[sample]) for sample in snakemake.params.samples}
-write_index(selected, mass, dict(snakemake.output.items()))
+samples = snakemake.params.samples
+selected = {sample: list(snakemake.input[sample]) for sample in samples}
+cutflows = dict(zip(samples, snakemake.input.cutflows, strict=True))
+write_index(selected, mass, dict(snakemake.output.items()), cutflows)

@@ -6,4 +6,4 @@ setup_logging(snakemake.log[0])
 
 from massgen.detector.delphes import delphes_to_reco
 
-delphes_to_reco(snakemake.input.root, snakemake.output.reco)
+delphes_to_reco(snakemake.input.root, snakemake.input.events, snakemake.output.reco)

@@ -270,3 +270,22 @@ def test_delphes_card_is_a_param_of_every_delphes_job(switch):
     delphes_jobs = [job for job in dag.jobs if job.rule == "run_delphes"]
     assert bool(delphes_jobs) == (detector == "delphes")
     assert all(card in job.params for job in delphes_jobs)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("events/zp175/chunk0.parquet", "zp175: not a sample of study 'smoke'"),
+        ("jets/qcd/chunk9.parquet", "qcd chunk 9: study 'smoke' has chunks 0-1"),
+        ("datasets/index/175/train.parquet", "mass 175: not in the masses [150, 600]"),
+        ("scores/baseline/175/nozoom/seed0.json", "baseline/175: no such training"),
+        ("scores/metareg/150/zoom/seed0.json", "metareg/150: no such training"),
+    ],
+)
+def test_targets_off_the_grid_are_refused(target, message, tmp_path):
+    """A target asked for by path passes the grid checks a config must pass."""
+    from .conftest import snakemake
+
+    done = snakemake(tmp_path, "--configfile", str(SMOKE), "-n", f"results/smoke/{target}")
+    assert done.returncode != 0
+    assert f"ConfigError: {message}" in done.stderr + done.stdout

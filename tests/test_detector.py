@@ -247,7 +247,7 @@ def test_truncated_delphes_file_leaves_no_reco(tmp_path, testdata, cut):
     bad.write_bytes((testdata / ZZ_DELPHES).read_bytes()[:cut])
     out = tmp_path / "reco.parquet"
     with pytest.raises(InputFileError, match=r"truncated\.root") as error:
-        delphes_to_reco(bad, out)
+        delphes_to_reco(bad, tmp_path / "events.parquet", out)
     assert "\n" not in str(error.value)
     assert sorted(tmp_path.iterdir()) == [bad]
 
@@ -257,3 +257,17 @@ def test_failed_delphes_run_says_why_and_leaves_no_output(tmp_path, testdata):
     with pytest.raises(RuntimeError, match=r"RandomSeed 5.*zz.*failed:\n.*setup\.sh"):
         run_delphes(REPO / "scripts" / "delphes.sh", testdata / ZZ_HEPMC, out, 5, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_delphes_events_take_their_weights_from_the_generated_events(tmp_path, testdata):
+    """Event.Number ties each Delphes event to its generated event and its weight."""
+    numbers = ak.to_numpy(read_delphes(testdata / ZZ_DELPHES).event_id)
+    weights = np.linspace(-1.0, 2.0, len(numbers))
+    events = tmp_path / "events.parquet"
+    write_parquet(ak.zip({"event_id": numbers, "weight": weights}), events)
+    out = tmp_path / "reco.parquet"
+    delphes_to_reco(testdata / ZZ_DELPHES, events, out)
+    np.testing.assert_array_equal(ak.to_numpy(read_parquet(out).weight), weights)
+    write_parquet(ak.zip({"event_id": numbers + 1, "weight": weights}), events)
+    with pytest.raises(InputFileError, match="not those of"):
+        delphes_to_reco(testdata / ZZ_DELPHES, events, tmp_path / "other.parquet")

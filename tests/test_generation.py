@@ -109,3 +109,64 @@ def test_corrupt_events_file(tmp_path):
         read_parquet(bad)
     with pytest.raises(InputFileError, match="not found"):
         read_parquet(tmp_path / "missing.parquet")
+
+
+def test_flipped_bytes_in_a_parquet_file_stop_the_next_stage(generated, tmp_path):
+    """Every page carries a checksum: 64 flipped bytes inside an events file stop the
+    detector job with a line naming the file (unchecked, they read as garbage)."""
+    from massgen.detector.simulate import run_detector
+
+    data = bytearray(generated["qcd"].read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+    bad = tmp_path / "chunk0.parquet"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(InputFileError) as error:
+        run_detector(str(bad), str(tmp_path / "reco.parquet"), seed=1)
+    assert str(error.value).startswith(f"{bad}: not a readable parquet file")
+    assert "checksum" in str(error.value).lower()
+    assert not (tmp_path / "reco.parquet").exists()
+
+
+FILL_DISK = """
+from massgen.logs import setup_logging
+setup_logging({log!r})
+from tests.conftest import generate, small_config
+generate(small_config(qcd=300, chunk_size=300), "qcd", 0, {out!r} + "/chunk0.parquet",
+         {out!r} + "/chunk0.json")
+"""
+
+
+def test_a_full_disk_ends_the_log_with_the_file_and_the_cause(tmp_path):
+    """Generation onto a 64 kB file system: the log's last line names the output and
+    'No space left on device' (pyarrow's own last word is about its writer), and nothing
+    half-written is left."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    out, log = tmp_path / "small", tmp_path / "generate.log"
+    out.mkdir()
+    code = FILL_DISK.format(log=str(log), out=str(out))
+    shell = (
+        f"mount -t tmpfs -o size=64k tmpfs {out} || exit 90; "
+        f'{sys.executable} -c "$CODE"; echo $? > {tmp_path}/rc; ls -A {out} > {tmp_path}/left'
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", "--map-root-user", "sh", "-c", shell],
+        env={**os.environ, "CODE": code},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 90 or ("unshare" in done.stderr and not (tmp_path / "rc").exists()):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"cannot mount a small file system: {done.stderr.strip()}")
+        pytest.skip(f"cannot mount a small file system here: {done.stderr.strip()}")
+    assert (tmp_path / "rc").read_text().strip() == "1"
+    last = log.read_text().strip().splitlines()[-1]
+    assert last.endswith(f"{out}/chunk0.parquet: cannot write (No space left on device)")
+    assert (tmp_path / "left").read_text() == ""

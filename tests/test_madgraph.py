@@ -12,7 +12,8 @@ import pytest
 from massgen import params
 from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
-from massgen.generation.madgraph import process_card, read_lhe
+from massgen.generation.lhe import read_lhe
+from massgen.generation.madgraph import process_card
 from massgen.generation.pythia import export_hepmc
 from massgen.seeding import MADGRAPH_SEED_MAX
 

@@ -192,15 +192,18 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
     data, val = toy(300, seed=6), toy(100, seed=7)
     checkpoint = tmp_path / "checkpoint.pt"
 
-    def run(fingerprint, kill_after_calls=None, max_epochs=3):
+    def run(fingerprint, kill_after_calls=None, max_epochs=3, learning_rate=1e-3):
         torch.manual_seed(99)
         model = default_pfn(phi_sizes=(16, 16, 32), f_sizes=(16, 16))
         objective = Killable(kill_after_calls)
+        settings = train_settings(
+            max_epochs=max_epochs, patience=10, batch_size=50, learning_rate=learning_rate
+        )
         history = fit(
             model,
             Batch.from_arrays(data, CPU),
             Batch.from_arrays(val, CPU),
-            train_settings(max_epochs=max_epochs, patience=10, batch_size=50),
+            settings,
             3,
             objective,
             checkpoint,
@@ -216,6 +219,11 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
         run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)
     _, calls = run({"strength": 0.1}, max_epochs=4)
     assert calls == 6 * 4  # other loop settings: from the start too
+    with pytest.raises(Interrupt):
+        run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)
+    history, calls = run({"strength": 0.1}, learning_rate=2e-3)
+    assert calls == 6 * 3  # another learning rate: afresh, and with the new rate
+    assert history["settings"]["learning_rate"] == 2e-3
     with pytest.raises(Interrupt):
         run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)
     _, calls = run({"strength": 0.1})

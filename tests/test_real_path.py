@@ -20,7 +20,7 @@ import pytest
 
 import massgen
 from massgen.files import read_json, read_parquet
-from massgen.generation.madgraph import lhe_particles, read_lhe
+from massgen.generation.lhe import lhe_particles, read_lhe
 
 from .conftest import REPO, snakemake
 

@@ -20,7 +20,7 @@ import yaml
 
 from massgen.config import load_schema
 
-from .conftest import REPO, SMOKE, SNAKEMAKE, snakemake
+from .conftest import REPO, SMOKE, SNAKEMAKE, TESTDATA, snakemake
 
 SMOKE_CONFIG = yaml.safe_load(SMOKE.read_text())
 SMOKE_CONFIG_METHODS = ["baseline", "planing", "l1", "l2", "mldg", "metareg", "feature_critic"]
@@ -99,6 +99,13 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "generation.zprime_decay_quarks": ([1, 2, 3], SIGNAL),
     "generation.hepmc": (True, {"export_hepmc": 4}),
     "generation.pythia_settings": (["PartonLevel:MPI = off"], EVERYTHING),
+    # The QCD pool from a user's LHE file: checked once, split, showered; Z' unchanged.
+    "generation.lhe": (
+        {"qcd": str(TESTDATA / "madgraph5-3.5.8-pp_to_jj.lhe.gz")},
+        {"import_lhe": 1, **from_chunks("generate_events", 2, 1)},
+    ),
+    # Only files made with MLM matching read it: nothing here.
+    "generation.jet_matching": (["JetMatching:qCut = 60"], {}),
     "cuts.met_min": (1100.0, EVERYTHING),
     "cuts.parton_eta_max": (2.5, EVERYTHING),
     "cuts.jet_pt_min": (1100.0, SELECTION),

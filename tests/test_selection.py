@@ -89,13 +89,13 @@ def test_cutflow_counts_and_merge():
     flows = [
         chunk_cutflow(
             {"sample": "qcd", "n_generated": 600, "n_parton_cuts": 590, "sigma_fb": 1.0},
-            600,
+            np.ones(600),
             jets,
             [150, 600],
         ),
         chunk_cutflow(
             {"sample": "qcd", "n_generated": 400, "n_parton_cuts": 400, "sigma_fb": 2.0},
-            400,
+            np.ones(400),
             jets,
             [150, 600],
         ),
@@ -107,6 +107,9 @@ def test_cutflow_counts_and_merge():
     assert flow["parton_cuts"] == 990
     assert flow["window"]["600"] == 2 * int(ak.sum(jets.window_600))
     assert flow["sigma_fb"] == pytest.approx(1.4)
+    # unweighted events weigh 1 each: the sums of weights are the counts
+    assert flow["weighted"]["pt_cut"] == flow["pt_cut"]
+    assert flow["weighted"]["window"]["600"] == flow["window"]["600"]
 
 
 def test_window_index_is_balanced_per_split(tmp_path):
@@ -115,7 +118,7 @@ def test_window_index_is_balanced_per_split(tmp_path):
         jets = select_jets(fake_jets(4000, seed), sample, [200], FRACTIONS, **CUTS)
         paths[sample] = [str(tmp_path / f"{sample}.parquet")]
         write_parquet(jets, paths[sample][0])
-    index = window_index(paths, 200)
+    index = window_index(paths, 200, {"qcd": 1.0, "zp200": 1.0})
     assert set(ak.to_list(index.label)) == {0, 1}
     for split in FRACTIONS:
         part = index[(index.split == split) & index.balanced]

@@ -19,6 +19,7 @@ import yaml
 from massgen import __version__
 from massgen.errors import ConfigError
 from massgen.registry import METHODS, MODELS, load_extensions
+from massgen.samples import study_samples
 
 # Package data (pyproject.toml [tool.setuptools.package-data]), so an installed massgen has it.
 SCHEMA_PATH = files("massgen") / "schemas" / "config.schema.yaml"
@@ -92,7 +93,20 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
             "set 1 (several jets per event are for two-jet selections)"
         )
     _check_registered(config, schema)
+    _check_lhe_files(config)
     return config
+
+
+def _check_lhe_files(config: dict) -> None:
+    """Every ``generation.lhe`` entry names a sample of the study and an existing file."""
+    samples = [s.name for s in study_samples(config["masses"])]
+    for sample, path in config["generation"]["lhe"].items():
+        if sample not in samples:
+            raise ConfigError(
+                f"generation.lhe.{sample}: not a sample of the study ({', '.join(samples)})"
+            )
+        if not Path(path).is_file():
+            raise ConfigError(f"generation.lhe.{sample}: {path}: file not found")
 
 
 def _check_registered(config: dict, schema: dict) -> None:

@@ -2,7 +2,8 @@
 
 A dataset directory holds the arrays of its representation (for point clouds
 ``features.npy`` (n, max_constituents, 4) and ``mask.npy``), ``label.npy`` (the class:
-1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV), and
+1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV), the event
+weights ``weight.npy``, and
 ``meta.json`` (representation, its inputs, class count, array names). Each (mass, split)
 holds equal numbers of Z' and QCD jets, chosen in the window's index
 (:func:`massgen.selection.window_index`), identically for every method. Datasets are
@@ -27,6 +28,7 @@ from massgen.grid import SPLITS, ZOOMS
 from massgen.preprocess import jet_images
 from massgen.representations import representation_module
 from massgen.samples import parse_sample
+from massgen.weights import event_weights
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ def _allocate(directory: Path, n: int, representation: str, settings: dict, meta
         "label": ((n,), np.int8),
         "jet_mass": ((n,), np.float32),
         "jet_pt": ((n,), np.float32),
+        "weight": ((n,), np.float32),
     }
     record = {
         "representation": representation,
@@ -178,6 +181,7 @@ def _fill_from_chunk(
             out["label"][mine] = label
             out["jet_mass"][mine] = ak.to_numpy(picked.jet_mass)
             out["jet_pt"][mine] = ak.to_numpy(picked.jet_pt)
+            out["weight"][mine] = event_weights(ix)[mine]
             features = encoded["features"]
             if split == "train":
                 for value in (0, 1):

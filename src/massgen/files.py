@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import awkward as ak
+import pyarrow.parquet as pq
 
-from massgen.errors import InputFileError
+from massgen.errors import InputFileError, OutputFileError, system_cause
 
 
 @contextlib.contextmanager
@@ -26,16 +27,26 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
 
     The temporary path may become a file or a directory; an existing directory at
-    ``target`` is replaced.
+    ``target`` is replaced. An operating-system error while writing (full disk, no
+    permission), however deep a library buries it, becomes an OutputFileError naming
+    ``target`` and the cause.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     try:
-        yield tmp
-        if tmp.is_dir() and target.is_dir():
-            shutil.rmtree(target)
-        tmp.replace(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            yield tmp
+            if tmp.is_dir() and target.is_dir():
+                shutil.rmtree(target)
+            tmp.replace(target)
+        except (InputFileError, OutputFileError):
+            raise
+        except Exception as exc:
+            cause = system_cause(exc)
+            if cause is None or not str(cause.filename or tmp).startswith(str(tmp)):
+                raise  # not a system error, or one that names another file (an input, say)
+            raise OutputFileError(f"{target}: cannot write ({os.strerror(cause.errno)})") from exc
     finally:
         if tmp.is_dir():
             shutil.rmtree(tmp)
@@ -55,23 +66,35 @@ def write_json(obj: Any, target: Path | str) -> None:
 
 
 def write_parquet(array: ak.Array, target: Path | str) -> None:
-    """Write an awkward array as parquet, atomically."""
+    """Write an awkward array as parquet with a CRC checksum on every page, atomically."""
     with atomic_path(target) as tmp:
-        ak.to_parquet(array, tmp, compression="zstd")
+        ak.to_parquet(
+            array, tmp, compression="zstd", parquet_extra_options={"write_page_checksum": True}
+        )
 
 
-def read_parquet(path: Path | str, columns: list[str] | None = None) -> ak.Array:
-    """Read a parquet file written by :func:`write_parquet` (optionally some columns only).
+def read_parquet(
+    path: Path | str, columns: list[str] | None = None, optional: tuple[str, ...] = ()
+) -> ak.Array:
+    """Read a parquet file written by :func:`write_parquet` (optionally some columns only,
+    and the ``optional`` ones where the file has them: files of earlier versions may
+    lack a column added since), verifying its page checksums.
 
-    Raises InputFileError if the file is missing or unreadable.
+    ``ak.from_parquet`` cannot verify checksums, so pyarrow reads the table and awkward
+    converts it (the same array). Raises InputFileError naming the file if it is missing,
+    truncated or corrupt (a flipped byte fails its page's checksum).
     """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
     try:
-        return ak.from_parquet(path, columns=columns)
-    except Exception as exc:  # pyarrow raises several types for truncated files
+        if optional and columns is not None:
+            present = set(pq.read_schema(path).names)
+            columns = [*columns, *(name for name in optional if name in present)]
+        table = pq.read_table(path, columns=columns, page_checksum_verification=True)
+    except Exception as exc:  # pyarrow raises several types for truncated or corrupt files
         raise InputFileError(f"{path}: not a readable parquet file ({exc})") from exc
+    return ak.from_arrow(table)
 
 
 def read_json(path: Path | str) -> Any:

@@ -16,6 +16,7 @@ import numpy as np
 
 from massgen.detector.card import INVISIBLE
 from massgen.files import read_parquet, write_parquet
+from massgen.weights import event_weights
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def jet_kinematics(px, py, pz, e) -> dict[str, np.ndarray]:
 def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1) -> ak.Array:
     """Cluster each event's candidates with anti-kt(R) and keep the ``n_jets`` leading jets.
 
-    Events without candidates are dropped. Returns per event: event_id, met, jet
+    Events without candidates are dropped. Returns per event: event_id, weight, met, jet
     kinematics (jet_pt, jet_eta, jet_phi, jet_mass, jet_e; GeV, rad), n_constituents and
     ``constituents``: numbers for one jet, lists of up to ``n_jets`` (hardest first) else.
     """
@@ -81,6 +82,7 @@ def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1) -> ak.Array:
     fields = {f"jet_{k}": v.astype(np.float32) for k, v in kin.items()}
     out = {
         "event_id": reco.event_id,
+        "weight": event_weights(reco),
         "met": reco.met,
         **(fields if n_jets == 1 else {k: ak.unflatten(v, counts) for k, v in fields.items()}),
         "n_constituents": ak.num(constituents, axis=-1),

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from massgen.errors import one_line
+
 # Name and version of the container image a job runs in (written by envs/*.Containerfile).
 IMAGE_MARKER = Path("/etc/massgen-image")
 # Where Slurm reports a job's or job step's GPUs, in order of preference.
@@ -31,7 +33,9 @@ def setup_logging(path: str | None = None) -> None:
         )
 
     def log_exception(kind, value, tb) -> None:
-        logging.getLogger("massgen").error("failed", exc_info=(kind, value, tb))
+        log = logging.getLogger("massgen")
+        log.error("failed", exc_info=(kind, value, tb))
+        log.error("%s", one_line(value))  # the log's last line: the file and the cause
         sys.__excepthook__(kind, value, tb)
 
     sys.excepthook = log_exception

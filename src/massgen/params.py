@@ -8,11 +8,12 @@ parse time.
 
 from __future__ import annotations
 
+from massgen.errors import ConfigError
 from massgen.generation.settings import QUIET
 from massgen.grid import SPLITS
-from massgen.paths import chunk_events
+from massgen.paths import chunk_events, n_chunks, sample_events, sources_label
 from massgen.registry import METHODS, MODELS
-from massgen.samples import parse_sample
+from massgen.samples import parse_sample, study_samples
 from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
 
 
@@ -33,16 +34,36 @@ def madgraph_seed(config: dict, sample: str, chunk: int | str) -> int:
     )
 
 
+def from_lhe(config: dict, sample: str) -> bool:
+    """Whether Pythia showers an LHE file for ``sample`` (MadGraph's, or the user's
+    ``generation.lhe`` file) rather than making the hard process itself."""
+    generation = config["generation"]
+    return generation["generator"] == "madgraph" or sample in generation["lhe"]
+
+
+def lhe_import(config: dict, sample: str) -> dict:
+    """Keyword arguments of :func:`massgen.generation.lhe.import_lhe` for a sample from
+    the user's LHE file: the study's sqrt(s) (GeV), the sample's events, the chunk size."""
+    return {
+        "sqrt_s": config["sqrt_s"],
+        "n_events": sample_events(config, sample),
+        "chunk_size": config["events"]["chunk_size"],
+    }
+
+
 def generation(config: dict, sample: str, chunk: int) -> dict:
     """Keyword arguments of :func:`massgen.generation.pythia.generate_chunk` for one chunk.
 
-    On the MadGraph path the number of events and the hard process come from the
-    chunk's LHE file, so they are absent here.
+    When Pythia showers an LHE file the number of events and the hard process come from
+    the chunk's file, so they are absent here, and the user's jet-matching overrides
+    are present.
     """
     spec = parse_sample(sample)
-    pythia_alone = config["generation"]["generator"] == "pythia"
+    pythia_alone = not from_lhe(config, sample)
     user = spec.module.user_process(spec, config) if pythia_alone else None
+    matching = {} if pythia_alone else {"jet_matching": list(config["generation"]["jet_matching"])}
     return {
+        **matching,
         "seed": event_seed(config, sample, chunk),
         "first_event_id": chunk * config["events"]["chunk_size"],
         "n_events": chunk_events(config, sample, chunk) if pythia_alone else None,
@@ -60,20 +81,22 @@ def pythia_settings(config: dict, sample: str) -> list[str]:
     """All Pythia readString lines of ``sample`` except the seed (and the LHE file name).
 
     Pythia alone: √s and the parton-level MET cut (the 2->2 ``pTHatMin``), then the
-    family's process and decays. Showering MadGraph's LHE (``Beams:frameType = 4``; the job
+    family's process and decays. Showering an LHE file (``Beams:frameType = 4``; the job
     adds ``Beams:LHEF``): the family's decays only; the LHE's SLHA decay table, which
     includes b quarks, is ignored so both paths decay alike.
     """
     spec = parse_sample(sample)
-    from_lhe = config["generation"]["generator"] == "madgraph"
-    if from_lhe:
-        beams = ["Beams:frameType = 4", "SLHA:useDecayTable = off"]
+    showered = from_lhe(config, sample)
+    if showered:
+        # As MadGraph's own Pythia 8 driver: a looser energy-momentum check than Pythia's
+        # 1e-4, which rejects events whose momenta the file rounds (aMC@NLO's do).
+        beams = ["Beams:frameType = 4", "SLHA:useDecayTable = off", "Check:epTolErr = 1e-2"]
     else:
         beams = [
             f"Beams:eCM = {config['sqrt_s']}",
             f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
         ]
-    own = spec.module.pythia_settings(spec, config, from_lhe)
+    own = spec.module.pythia_settings(spec, config, showered)
     return beams + QUIET + own + list(config["generation"]["pythia_settings"])
 
 
@@ -131,3 +154,43 @@ def training(config: dict, method: str) -> dict:
             "settings": dict(section.get(method, {})),
         },
     }
+
+
+def model_grid(config: dict) -> list[tuple[str, str]]:
+    """(method, sources label) of every training: the baseline on each single mass (the
+    domain-score denominators), every configured method on each multi-mass split."""
+    singles = [("baseline", sources_label([m])) for m in config["masses"]]
+    splits = [sources_label(s) for s in config["training"]["source_splits"]]
+    return singles + [(m, s) for s in splits for m in config["training"]["methods"]]
+
+
+def check_target(config: dict, wildcards: dict) -> None:
+    """Refuse a job outside the study's grid, as a config with that value is refused.
+
+    A target asked for by path (``.../events/zp175/chunk0.parquet``) must name a sample,
+    chunk, mass window and (method, sources) training of the configured study.
+    """
+    where = f"study {config['study']!r}"
+    samples = [s.name for s in study_samples(config["masses"])]
+    sample = wildcards.get("sample")
+    if sample is not None and sample not in samples:
+        raise ConfigError(
+            f"{sample}: not a sample of {where} (config key masses gives {', '.join(samples)})"
+        )
+    if sample is not None and "chunk" in wildcards:
+        last = n_chunks(config, sample) - 1
+        if int(wildcards["chunk"]) > last:
+            raise ConfigError(
+                f"{sample} chunk {wildcards['chunk']}: {where} has chunks 0-{last} "
+                "(config keys events, events.chunk_size)"
+            )
+    mass = wildcards.get("mass")
+    if mass is not None and int(mass) not in config["masses"]:
+        raise ConfigError(f"mass {mass}: not in the masses {config['masses']} of {where}")
+    if "sources" in wildcards:
+        training = (wildcards["method"], wildcards["sources"])
+        if training not in model_grid(config):
+            raise ConfigError(
+                f"{'/'.join(training)}: no such training in {where} "
+                "(config keys masses, training.methods, training.source_splits)"
+            )

@@ -15,6 +15,8 @@ EVENTS_HEPMC = RESULTS + "/events/{sample}/chunk{chunk}.hepmc3"
 MADGRAPH_CARD = RESULTS + "/events/{sample}/madgraph/proc_card.mg5"
 GRIDPACK = RESULTS + "/events/{sample}/madgraph/gridpack.tar.gz"
 LHE = RESULTS + "/events/{sample}/chunk{chunk}.lhe.gz"
+LHE_REPORT = RESULTS + "/events/{sample}/lhe.json"
+LHE_CHUNKS = RESULTS + "/events/{sample}/lhe"  # a user's file in chunks: chunk<k>.lhe.gz
 RECO = RESULTS + "/reco/{sample}/chunk{chunk}.parquet"
 DELPHES_ROOT = RESULTS + "/reco/{sample}/chunk{chunk}.root"
 JETS = RESULTS + "/jets/{sample}/chunk{chunk}.parquet"
@@ -54,6 +56,11 @@ def sample_events(config: dict, sample: str) -> int:
 def n_chunks(config: dict, sample: str) -> int:
     """Number of generation chunks of a sample (the last one may be short)."""
     return -(-sample_events(config, sample) // config["events"]["chunk_size"])
+
+
+def lhe_chunk(directory: str, chunk: int | str) -> str:
+    """One chunk's file in the directory of a user's LHE file split into chunks."""
+    return f"{directory}/chunk{chunk}.lhe.gz"
 
 
 def chunk_events(config: dict, sample: str, chunk: int) -> int:

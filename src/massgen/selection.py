@@ -14,6 +14,7 @@ from massgen.files import atomic_path, read_json, read_parquet, write_json, writ
 from massgen.grid import SPLITS
 from massgen.samples import parse_sample
 from massgen.seeding import hash_uniform
+from massgen.weights import event_weights
 
 
 def assign_split(sample: str, event_id: np.ndarray, fractions: dict[str, float]) -> np.ndarray:
@@ -51,35 +52,59 @@ def select_jets(
     return ak.zip(fields, depth_limit=1)
 
 
-def chunk_cutflow(metadata: dict, n_reco: int, selected: ak.Array, masses: list[int]) -> dict:
-    """Event counts of one chunk after each step, and its cross-section in fb.
+STEPS = ("generated", "parton_cuts", "after_detector", "pt_cut")
+
+
+def chunk_cutflow(
+    metadata: dict, reco_weight: np.ndarray, selected: ak.Array, masses: list[int]
+) -> dict:
+    """Event counts of one chunk after each step, their sums of event weights, and its
+    cross-section in fb.
 
     Steps: generated (parton-level MET cut), parton cuts (|eta| < 2), after detector
-    (a jet was reconstructed), pT cut, and the mass window(s) of the sample.
+    (a jet was reconstructed; ``reco_weight`` holds those events' weights), pT cut, and
+    the mass window(s) of the sample. Unweighted events (Pythia's own) weigh 1 each.
     """
     sample = metadata["sample"]
     entering = parse_sample(sample).enters_window
-    windows = {
-        str(m): int(np.sum(ak.to_numpy(selected[f"window_{m}"]))) for m in masses if entering(m)
-    }
+    weight = event_weights(selected)
+    flags = {str(m): ak.to_numpy(selected[f"window_{m}"]) for m in masses if entering(m)}
+    generated = metadata.get(
+        "weights",
+        {"generated": metadata["n_generated"], "parton_cuts": metadata["n_parton_cuts"]},
+    )
     return {
         "sample": sample,
         "generated": metadata["n_generated"],
         "parton_cuts": metadata["n_parton_cuts"],
-        "after_detector": n_reco,
+        "after_detector": len(reco_weight),
         "pt_cut": len(selected),
-        "window": windows,
+        "window": {m: int(np.sum(flag)) for m, flag in flags.items()},
         "sigma_fb": metadata["sigma_fb"],
+        "weighted": {
+            "generated": float(generated["generated"]),
+            "parton_cuts": float(generated["parton_cuts"]),
+            "after_detector": float(np.sum(reco_weight)),
+            "pt_cut": float(np.sum(weight)),
+            "window": {m: float(np.sum(weight[flag])) for m, flag in flags.items()},
+        },
     }
+
+
+def mean_weights(cutflow_paths: dict[str, str]) -> dict[str, float]:
+    """Mean event weight of each sample's events after the parton cuts (its cutflow)."""
+    flows = {sample: read_json(path) for sample, path in cutflow_paths.items()}
+    return {s: f["weighted"]["parton_cuts"] / f["parton_cuts"] for s, f in flows.items()}
 
 
 def merge_cutflows(flows: list[dict]) -> dict:
     """The cutflow of a sample from those of its chunks (sigma averaged, weighted by events)."""
-    total = {
-        key: sum(f[key] for f in flows)
-        for key in ("generated", "parton_cuts", "after_detector", "pt_cut")
-    }
+    total = {key: sum(f[key] for f in flows) for key in STEPS}
     windows = {m: sum(f["window"][m] for f in flows) for m in flows[0]["window"]}
+    # chunk cutflows of earlier versions have counts only: unweighted events weigh 1
+    sums = [f.get("weighted", f) for f in flows]
+    weighted = {key: sum(w[key] for w in sums) for key in STEPS}
+    weighted["window"] = {m: sum(w["window"][m] for w in sums) for m in windows}
     sigma = float(
         np.average([f["sigma_fb"] for f in flows], weights=[f["generated"] for f in flows])
     )
@@ -89,6 +114,7 @@ def merge_cutflows(flows: list[dict]) -> dict:
         "window": windows,
         "sigma_fb": sigma,
         "sigma_after_parton_cuts_fb": sigma * total["parton_cuts"] / total["generated"],
+        "weighted": weighted,
     }
 
 
@@ -109,7 +135,7 @@ def select_chunk(
     selected = select_jets(
         jets, sample, masses, fractions, jet_pt_min=jet_pt_min, window_fraction=window_fraction
     )
-    flow = chunk_cutflow(read_json(metadata_path), len(jets), selected, masses)
+    flow = chunk_cutflow(read_json(metadata_path), event_weights(jets), selected, masses)
     write_parquet(selected, selected_path)
     write_json(flow, cutflow_path)
     return flow
@@ -125,11 +151,15 @@ def write_sample_cutflow(chunk_paths: list[str], cutflow_path: str) -> dict:
 INDEX_FIELDS = ("event_id", "split", "jet_mass", "jet_pt")
 
 
-def window_index(selected_paths: dict[str, list[str]], mass: int) -> ak.Array:
+def window_index(
+    selected_paths: dict[str, list[str]], mass: int, mean_weight: dict[str, float]
+) -> ak.Array:
     """All jets of one mass window from the selected chunks, read without constituents.
 
     Columns: sample, chunk (position of the file in its sample's list), event_id, split,
-    label (the sample's class: 1 = Z', 0 = QCD), jet_mass, jet_pt, and ``balanced``: the
+    label (the sample's class: 1 = Z', 0 = QCD), jet_mass, jet_pt, ``weight`` (the
+    event's weight over ``mean_weight[sample]``, the mean event weight of its sample:
+    1 for unweighted events, whatever the generator's units), and ``balanced``: the
     subset with equal numbers of Z' and QCD jets per split, chosen by a hash of the event
     id (the same for every method).
     """
@@ -137,7 +167,9 @@ def window_index(selected_paths: dict[str, list[str]], mass: int) -> ak.Array:
     for sample, paths in selected_paths.items():
         label = parse_sample(sample).label
         for chunk, path in enumerate(paths):
-            jets = read_parquet(path, columns=[*INDEX_FIELDS, f"window_{mass}"])
+            jets = read_parquet(
+                path, columns=[*INDEX_FIELDS, f"window_{mass}"], optional=("weight",)
+            )
             jets = jets[jets[f"window_{mass}"]]
             n = len(jets)
             parts.append(
@@ -146,6 +178,7 @@ def window_index(selected_paths: dict[str, list[str]], mass: int) -> ak.Array:
                         "sample": np.full(n, sample),
                         "chunk": np.full(n, chunk, np.int32),
                         **{f: jets[f] for f in INDEX_FIELDS},
+                        "weight": event_weights(jets) / mean_weight[sample],
                         "label": np.full(n, label, np.int8),
                     },
                     depth_limit=1,
@@ -172,16 +205,21 @@ def balanced(index: ak.Array) -> np.ndarray:
 
 
 def write_index(
-    selected_paths: dict[str, list[str]], mass: int, index_paths: dict[str, str]
+    selected_paths: dict[str, list[str]],
+    mass: int,
+    index_paths: dict[str, str],
+    cutflow_paths: dict[str, str],
 ) -> None:
-    """Index files of one mass window, one per split (see :func:`window_index`)."""
-    index = window_index(selected_paths, mass)
+    """Index files of one mass window, one per split (see :func:`window_index`), each
+    sample's weights scaled by its mean event weight (from its cutflow)."""
+    index = window_index(selected_paths, mass, mean_weights(cutflow_paths))
     for split in SPLITS:
         write_parquet(index[index.split == split], index_paths[split])
 
 
 def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:
-    """Markdown table of all samples' cutflows (events after each step); written and returned."""
+    """Markdown table of all samples' cutflows (events after each step, and below a
+    sample whose events carry weights, their sums of weights); written and returned."""
     flows = [read_json(p) for p in cutflow_paths]
     lines = [
         "| sample | sigma (fb) | generated | parton cuts | after detector | pT > cut | window |",
@@ -193,6 +231,11 @@ def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:
             f"| {f['sample']} | {f['sigma_after_parton_cuts_fb']:.4g} | {f['generated']} | "
             f"{f['parton_cuts']} | {f['after_detector']} | {f['pt_cut']} | {window} |"
         )
+        weighted = f["weighted"]
+        if [weighted[k] for k in STEPS] != [f[k] for k in STEPS]:  # events with weights
+            window = ", ".join(f"{m}: {w:.4g}" for m, w in weighted["window"].items())
+            steps = " | ".join(f"{weighted[k]:.4g}" for k in STEPS)
+            lines.append(f"| {f['sample']}, sum of weights | | {steps} | {window} |")
     text = "\n".join(lines) + "\n"
     with atomic_path(table_path) as tmp:
         tmp.write_text(text)

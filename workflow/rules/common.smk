@@ -20,11 +20,12 @@ SAMPLES = [sample.name for sample in study_samples(config["masses"])]
 GENERATOR = config["generation"]["generator"]
 DETECTOR = config["detector"]["kind"]
 IMAGES = config["images"]
+LHE_FILES = config["generation"]["lhe"]  # a user's LHE file per sample
 
 
 wildcard_constraints:
     study=STUDY,
-    sample="|".join(SAMPLES),
+    sample=r"[A-Za-z][A-Za-z0-9_]*",
     chunk=r"\d+",
     mass=r"\d+",
     split="|".join(SPLITS),
@@ -53,8 +54,17 @@ def sample_chunks(pattern):
     return inputs
 
 
+def on_grid(wildcards):
+    """Refuse, with a line naming it, a job asked for by path outside the study's grid.
+
+    Called by the input or params functions of the rules where each wildcard first
+    enters (generation, mass windows, trainings); every later rule depends on those."""
+    params.check_target(config, dict(wildcards.items()))
+
+
 def window_sample_names(wildcards):
     """The samples whose jets enter the window of the job's mass, background first."""
+    on_grid(wildcards)
     return [s.name for s in window_samples(config["masses"], int(wildcards.mass))]
 
 
@@ -66,6 +76,14 @@ def window_chunks(wildcards):
         )
         for sample in window_sample_names(wildcards)
     }
+
+
+def window_cutflows(wildcards):
+    """Cutflows of the samples of the job's mass window, in window_sample_names order."""
+    return [
+        paths.CUTFLOW.format(study=STUDY, sample=sample)
+        for sample in window_sample_names(wildcards)
+    ]
 
 
 def dataset_mb(paths_):
@@ -84,11 +102,13 @@ def detector_seed(wildcards):
 
 def generation_job(wildcards):
     """Everything a generate_events job reads: seed, event ids, Pythia settings, cuts."""
+    on_grid(wildcards)
     return params.generation(config, wildcards.sample, int(wildcards.chunk))
 
 
 def madgraph_card_values(wildcards):
     """Everything a madgraph_card job reads: beams, parton cuts, coupling, gridpack seed."""
+    on_grid(wildcards)
     return params.madgraph_card(config, wildcards.sample)
 
 
@@ -103,6 +123,7 @@ def training_value(key):
 
 def source_datasets(wildcards, split):
     """Dataset directories of a training job's source masses for one split."""
+    on_grid(wildcards)
     return expand(
         paths.DATASET,
         study=STUDY,
@@ -112,22 +133,13 @@ def source_datasets(wildcards, split):
     )
 
 
-def model_grid():
-    """(method, sources) of every training: the baseline on each single mass (the
-    domain-score denominators), every configured method on each multi-mass split."""
-    singles = [("baseline", paths.sources_label([m])) for m in config["masses"]]
-    splits = [paths.sources_label(s) for s in config["training"]["source_splits"]]
-    methods = config["training"]["methods"]
-    return singles + [(method, sources) for sources in splits for method in methods]
-
-
 def all_metrics():
     """metrics.json of every model: grid x zoom x seed."""
     return [
         paths.METRICS.format(
             study=STUDY, method=method, sources=sources, zoom=zoom, seed=seed
         )
-        for method, sources in model_grid()
+        for method, sources in params.model_grid(config)
         for zoom in ZOOMS
         for seed in range(config["training"]["seeds"])
     ]
@@ -192,15 +204,34 @@ def export_tool_locations():
 export_tool_locations()
 
 
+def alternatives(names):
+    """Wildcard pattern matching exactly ``names`` (nothing if there are none)."""
+    names = list(names)
+    return "|".join(names) if names else "(?!)"
+
+
 def generation_inputs(wildcards):
-    """Inputs of generate_events: the chunk's MadGraph LHE file on the MadGraph path."""
-    if GENERATOR == "pythia":
-        return {}
-    return {"lhe": paths.LHE.format(**wildcards)}
+    """Inputs of generate_events where Pythia showers an LHE file: the chunk's MadGraph
+    file, or the chunks and the description of the user's file."""
+    if wildcards.sample in LHE_FILES:
+        return {
+            "lhe_chunks": paths.LHE_CHUNKS.format(**wildcards),
+            "lhe_report": paths.LHE_REPORT.format(**wildcards),
+        }
+    if params.from_lhe(config, wildcards.sample):
+        return {"lhe": paths.LHE.format(**wildcards)}
+    return {}
+
+
+def lhe_import_job(wildcards):
+    """What an import_lhe job reads: the study's energy, its events and chunk size."""
+    on_grid(wildcards)
+    return params.lhe_import(config, wildcards.sample)
 
 
 def lhe_events(wildcards):
     """Events of one MadGraph chunk."""
+    on_grid(wildcards)
     return paths.chunk_events(config, wildcards.sample, int(wildcards.chunk))
 
 

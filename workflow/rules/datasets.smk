@@ -1,10 +1,12 @@
 rule index_window:
     """Index files of one target mass window per split (Z' of that mass and the QCD pool).
 
-    Wildcards: mass. One QCD pool serves every window; splits come from the event hash.
+    Wildcards: mass. One QCD pool serves every window; splits come from the event hash;
+    event weights are scaled by their sample's mean (from its cutflow).
     """
     input:
         unpack(window_chunks),
+        cutflows=window_cutflows,
     output:
         **{split: paths.INDEX.replace("{split}", split) for split in SPLITS},
     log:

@@ -57,12 +57,14 @@ else:
             " {params.seed} {output.root} > {log} 2>&1"
 
     rule read_delphes:
-        """Delphes EFlow candidates and MissingET of one chunk into the reco parquet schema.
+        """Delphes EFlow candidates and MissingET of one chunk into the reco parquet schema,
+        with each event's weight from the generated events.
 
         Wildcards: sample, chunk.
         """
         input:
             root=paths.DELPHES_ROOT,
+            events=paths.EVENTS,
         output:
             reco=paths.RECO,
         log:

@@ -60,6 +60,8 @@ if GENERATOR == "madgraph":
             paths.log("madgraph_events", "{sample}/chunk{chunk}"),
         benchmark:
             paths.benchmark("madgraph_events", "{sample}/chunk{chunk}")
+        wildcard_constraints:
+            sample=alternatives(s for s in SAMPLES if s not in LHE_FILES),
         conda:
             "../../envs/madgraph.yaml"
         container:
@@ -74,6 +76,40 @@ if GENERATOR == "madgraph":
         shell:
             "bash {workflow.basedir}/scripts/madgraph_events.sh {input.gridpack} {params.n}"
             " {params.seed} {output.lhe} > {log} 2>&1"
+
+
+if LHE_FILES:
+
+    rule import_lhe:
+        """A user's LHE file: checked once (complete, beams and energy of the study, sigma
+        summed over its processes against its weights, MLM matching), described in
+        lhe.json, and its first events split into chunks of events.chunk_size.
+
+        Wildcards: sample (one named in generation.lhe).
+        """
+        input:
+            lhe=lambda wildcards: LHE_FILES[wildcards.sample],
+        output:
+            report=paths.LHE_REPORT,
+            chunks=directory(paths.LHE_CHUNKS),
+        log:
+            paths.log("import_lhe", "{sample}"),
+        benchmark:
+            paths.benchmark("import_lhe", "{sample}")
+        wildcard_constraints:
+            sample=alternatives(LHE_FILES),
+        conda:
+            "../../envs/pipeline.yaml"
+        container:
+            IMAGES["python"]
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        params:
+            job=lhe_import_job,
+        script:
+            "../../scripts/import_lhe.py"
 
 
 rule generate_events:

@@ -17,7 +17,8 @@ import uproot
 
 from massgen.detector.card import NEUTRAL_HADRON, PHOTON, TRACK
 from massgen.errors import InputFileError
-from massgen.files import write_parquet
+from massgen.files import read_parquet, write_parquet
+from massgen.weights import event_weights
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +123,18 @@ def read_delphes_particles(path: Path | str) -> ak.Array:
     )
 
 
-def delphes_to_reco(root_path: Path | str, reco_path: Path | str) -> int:
-    """Convert one Delphes output file into ``reco.parquet``; returns the number of events."""
+def delphes_to_reco(root_path: Path | str, events_path: Path | str, reco_path: Path | str) -> int:
+    """Convert one Delphes output file into ``reco.parquet``, with each event's weight
+    taken from the generated events it was made of (``events_path``, matched by event
+    id: Delphes' Event.Number is the HepMC event number we write); returns the number
+    of events."""
     reco = read_delphes(root_path)
+    events = read_parquet(events_path, columns=["event_id"], optional=("weight",))
+    generated, numbers = ak.to_numpy(events.event_id), ak.to_numpy(reco.event_id)
+    row = np.minimum(np.searchsorted(generated, numbers), max(len(generated) - 1, 0))
+    if len(numbers) and not (len(generated) and np.array_equal(generated[row], numbers)):
+        raise InputFileError(f"{root_path}: its events are not those of {events_path}")
+    reco = ak.with_field(reco, event_weights(events)[row], "weight")
     write_parquet(reco, reco_path)
     log.info("Delphes: %d events %s -> %s", len(reco), root_path, reco_path)
     return len(reco)

@@ -29,6 +29,7 @@ import numpy as np
 
 from massgen.detector import card
 from massgen.files import read_parquet, write_parquet
+from massgen.weights import event_weights
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ CANDIDATE_FIELDS = ("pt", "eta", "phi", "mass", "charge", "pid", "kind")
 def simulate(events: ak.Array, seed: int) -> ak.Array:
     """Run the detector on ``events`` (fields event_id, particles{px, py, pz, e, pid, charge}).
 
-    Returns per event: event_id, candidates{pt, eta, phi, mass, charge, pid, kind} in
-    Delphes' order (tracks, photons, neutral hadrons), and MET (met, met_phi).
+    Returns per event: event_id, weight, candidates{pt, eta, phi, mass, charge, pid, kind}
+    in Delphes' order (tracks, photons, neutral hadrons), and MET (met, met_phi).
     Same seed, same output.
     """
     particles = ak.flatten(events.particles)
@@ -68,6 +69,7 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
     return ak.zip(
         {
             "event_id": ak.to_numpy(events.event_id),
+            "weight": event_weights(events),
             "candidates": ak.unflatten(candidates, counts),
             "met": met,
             "met_phi": met_phi,

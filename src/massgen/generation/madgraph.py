@@ -11,17 +11,7 @@ the neutrino pair, = Z pT at parton level) and the ``nn23lo1`` PDF set.
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
-import awkward as ak
-import numpy as np
-import pylhe
-
-from massgen.errors import InputFileError
-
 UFO_NAME = "SM_Zprime_UFO"
-PB_TO_FB = 1e3
 
 
 def process_card(
@@ -57,50 +47,3 @@ def process_card(
         *sample_lines,
     ]
     return "\n".join(lines) + "\n"
-
-
-def read_lhe(path: Path | str) -> dict:
-    """Cross-section and event weights of a (gzipped) LHE file, checked to be complete.
-
-    Returns sigma and its error in fb (from the ``<init>`` block), the number of events
-    and their weights (XWGTUP, pb). A truncated or corrupt file raises InputFileError
-    naming the file.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(f"{path}: LHE file not found")
-    try:
-        lhe = pylhe.LHEFile.fromfile(str(path))
-        weights = ak.to_numpy(pylhe.to_awkward(lhe.events).eventinfo.weight)
-        _check_closed(path)
-    except InputFileError:
-        raise
-    except Exception as exc:  # gzip, XML and parsing errors all mean a damaged file
-        raise InputFileError(f"{path}: not a complete LHE file ({exc})") from exc
-    process = lhe.init.procInfo[0]
-    return {
-        "sigma_fb": float(process.xSection) * PB_TO_FB,
-        "sigma_err_fb": float(process.error) * PB_TO_FB,
-        "n_events": len(weights),
-        "weights_pb": {
-            "sum": float(np.sum(weights)),
-            "min": float(np.min(weights, initial=np.inf)),
-            "max": float(np.max(weights, initial=-np.inf)),
-        },
-    }
-
-
-def _check_closed(path: Path) -> None:
-    """Raise unless the file ends with ``</LesHouchesEvents>`` (pylhe stops silently)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as stream:
-        tail = b""
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            tail = (tail + block)[-64:]
-    if b"</LesHouchesEvents>" not in tail:
-        raise InputFileError(f"{path}: LHE file ends before </LesHouchesEvents> (truncated)")
-
-
-def lhe_particles(path: Path | str) -> ak.Array:
-    """The LHE events' particles (id, status, m, px, py, pz, e) as an awkward array."""
-    return pylhe.to_awkward(pylhe.LHEFile.fromfile(str(path)).events).particles

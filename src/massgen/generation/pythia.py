@@ -2,9 +2,10 @@
 
 Hadron level at the configured sqrt(s), with MPI and ISR/FSR on (Pythia's defaults).
 Either Pythia makes the hard process itself (the parton-level missing-ET cut is the 2->2
-``pTHatMin``, Z pT = MET before the shower) or it showers a MadGraph LHE file
-(``Beams:frameType = 4``; cross-section and weights then come from the LHE). The |eta| < 2
-cut on the Z' (signal) or the recoiling parton (QCD) is applied to the hard-process
+``pTHatMin``, Z pT = MET before the shower) or it showers an LHE file, MadGraph's or a
+user's (``Beams:frameType = 4``; cross-section and weights then come from the LHE, and
+Pythia's MadGraph-style MLM matching applies to a file made with ``ickkw = 1``). The
+|eta| < 2 cut on the Z' (signal) or the recoiling parton (QCD) is applied to the hard-process
 record, and both counts go to the metadata. Events are pulled with Pythia's vectorised
 ``nextBatch``, and final-state particles are written as parquet.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -23,9 +25,10 @@ import pyhepmc
 import pythia8mc
 
 import massgen
+from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_json, read_parquet, write_json, write_parquet
-from massgen.generation.madgraph import read_lhe
-from massgen.generation.settings import Z_ID, ZPRIME_ID
+from massgen.generation.lhe import matching_settings, read_lhe
+from massgen.generation.settings import ZPRIME_ID
 from massgen.generation.zprime import FFbarToZZprime
 from massgen.samples import parse_sample
 
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MB_TO_FB = 1e12
 BATCH = 250  # events per nextBatch call, between progress reports
+HARD_ENTRIES = 16  # event-record entries holding the hard process (2 -> n, n <= 11)
 
 
 @dataclass
@@ -44,12 +48,18 @@ class Generator:
 
 
 def make_generator(
-    settings: list[str], seed: int, user_process: str | None = None, coupling: float | None = None
+    settings: list[str],
+    seed: int,
+    user_process: str | None = None,
+    coupling: float | None = None,
+    matching: bool = False,
 ) -> Generator:
     """Initialise Pythia with ``settings`` and ``Random:seed = seed``.
 
     ``user_process`` is None (built-in processes only), ``"zzprime"`` (our f fbar -> Z Z')
     or ``"zzprime-as-zz"`` (the same class with the Z' given the Z's couplings).
+    ``matching`` installs Pythia's MadGraph-style MLM jet matching hook (the
+    ``JetMatching`` settings are in ``settings``; without the hook they do nothing).
     """
     pythia = pythia8mc.Pythia("", False)
     for line in [*settings, "Random:setSeed = on", f"Random:seed = {seed}"]:
@@ -68,6 +78,10 @@ def make_generator(
         )
         pythia.setSigmaPtr(sigma)
         gen.keep.append(sigma)
+    if matching:
+        hook = pythia8mc.JetMatchingMadgraph()
+        pythia.setUserHooksPtr(hook)
+        gen.keep.append(hook)
     if not pythia.init():
         raise RuntimeError("Pythia initialisation failed; see the log for Pythia's messages")
     return gen
@@ -85,17 +99,37 @@ def _pseudorapidity(px: ak.Array, py: ak.Array, pz: ak.Array) -> ak.Array:
     return np.arcsinh(pz / np.maximum(pt, 1e-12))
 
 
-def hard_parton_eta(prt: ak.Array) -> np.ndarray:
-    """|eta| of the Z' (signal) or of the parton recoiling against the Z (QCD).
+def hard_parton_eta(prt: ak.Array, source: str = "Pythia", first: int = 0) -> np.ndarray:
+    """|eta| of the Z' (signal) or of the hardest parton recoiling against the Z (QCD).
 
-    The outgoing partons of Pythia's 2->2 hard process sit at entries 5 and 6 of the
-    event record.
+    The candidates are the outgoing particles of the hard process (status 22 or 23,
+    daughters of the incoming partons at entries 3 and 4, which the first
+    ``HARD_ENTRIES`` entries of the event record hold): the Z' if there is one, else the
+    quark or gluon of highest pT (one for a 2 -> 2 process, the leading one for a
+    matched Z + n jets or an NLO real emission). An event with neither (a foreign LHE
+    file's Z Z, say) is refused, naming ``source`` and the event's number (``first`` +
+    position, from 1).
     """
-    hard = prt[:, 5:7]
-    ident = np.abs(hard.id)
-    pick = ak.where(ak.any(ident == ZPRIME_ID, axis=1), ident == ZPRIME_ID, ident != Z_ID)
-    chosen = hard[pick][:, 0]
-    return np.abs(ak.to_numpy(_pseudorapidity(chosen.p.px, chosen.p.py, chosen.p.pz)))
+    hard = prt[:, :HARD_ENTRIES]
+    ident, status = np.abs(hard.id), np.abs(hard.status)
+    outgoing = ((status == 22) | (status == 23)) & (hard.mother1 == 3)
+    zprime = outgoing & (ident == ZPRIME_ID)
+    parton = outgoing & ((ident <= 6) | (ident == 21))
+    candidate = ak.where(ak.any(zprime, axis=1), zprime, parton)
+    lacking = np.flatnonzero(~ak.to_numpy(ak.any(candidate, axis=1)))
+    if len(lacking):
+        found = ", ".join(
+            str(int(i)) for i in ak.to_numpy(hard.id[lacking[0]][outgoing[lacking[0]]])
+        )
+        raise InputFileError(
+            f"{source}: event {first + lacking[0] + 1} has no Z' and no quark or gluon "
+            f"recoiling against the Z in its hard process (outgoing ids {found}), which "
+            "the parton |eta| cut needs"
+        )
+    pt = ak.where(candidate, np.hypot(hard.p.px, hard.p.py), -1.0)
+    eta = np.abs(_pseudorapidity(hard.p.px, hard.p.py, hard.p.pz))
+    chosen = ak.firsts(eta[ak.argmax(pt, axis=1, keepdims=True)])
+    return ak.to_numpy(ak.fill_none(chosen, np.nan))  # every event has a candidate
 
 
 def mpi_count(prt: ak.Array) -> np.ndarray:
@@ -118,6 +152,11 @@ def final_state(pythia: pythia8mc.Pythia, prt: ak.Array) -> ak.Array:
         "charge": _charges(pythia, pid),
     }
     return ak.unflatten(ak.zip(flat, depth_limit=1), counts)
+
+
+def _fraction(part: float, whole: float) -> float:
+    """``part / whole`` of sums of event weights (0 where the whole is 0)."""
+    return float(part / whole) if whole else 0.0
 
 
 def export_hepmc(
@@ -176,6 +215,8 @@ def generate_chunk(
     user_process: str | None = None,
     coupling: float | None = None,
     lhe: Path | str | None = None,
+    lhe_report: Path | str | None = None,
+    jet_matching: Sequence[str] = (),
     process: str | None = None,
     study: str = "",
     base_seed: int | None = None,
@@ -199,7 +240,15 @@ def generate_chunk(
     user_process, coupling
         ``"zzprime"`` for our f fbar -> Z Z' process with that Z' coupling, or None.
     lhe
-        A MadGraph LHE file to shower (its cross-section and weights go to the metadata).
+        An LHE file to shower (MadGraph's chunk, or one a user brought): its summed
+        ``<init>`` cross-section and its weights go to the metadata, each event's weight
+        to the events; a file made with MLM matching (``ickkw = 1``) is matched.
+    lhe_report
+        Where ``lhe`` is a chunk of a user's file, that file's description
+        (:func:`massgen.generation.lhe.inspect_lhe`): errors name the user's file and
+        count its events, and matching takes nJetMax from the whole file.
+    jet_matching
+        Pythia ``JetMatching`` lines that override those read from a matched file.
     process
         What Pythia alone generates, in words, for the metadata.
     study, base_seed
@@ -208,20 +257,28 @@ def generate_chunk(
     Returns the metadata dictionary.
     """
     lhe_info = None if lhe is None else read_lhe(lhe)
+    source, offset = "Pythia" if lhe is None else str(lhe), 0
+    if lhe_report is not None:  # a chunk of the user's file: name it, count in it
+        whole = read_json(lhe_report)
+        lhe_info["matching"] = whole["matching"]  # nJetMax from the whole file
+        source, offset = whole["source"], first_event_id
+    matched = lhe_info is not None and lhe_info["matching"] is not None
     if lhe is not None:
         n_events = lhe_info["n_events"]
-        settings = [f"Beams:LHEF = {lhe}", *settings]
-    gen = make_generator(settings, seed, user_process, coupling)
+        matching = matching_settings(source, lhe_info["matching"], jet_matching) if matched else []
+        settings = [f"Beams:LHEF = {lhe}", *settings, *matching]
+    gen = make_generator(settings, seed, user_process, coupling, matched)
 
     start = time.perf_counter()
-    parts, etas, mpis = [], [], []
+    parts, etas, mpis, weights = [], [], [], []
     while (done := sum(len(e) for e in etas)) < n_events:
         batch = gen.pythia.nextBatch(min(BATCH, n_events - done))
-        if len(batch) == 0:  # the LHE file ran out (Pythia skips events it cannot shower)
+        if len(batch) == 0:  # the LHE file ran out (matching vetoes, unshowerable events)
             break
         parts.append(final_state(gen.pythia, batch.prt))
-        etas.append(hard_parton_eta(batch.prt))
+        etas.append(hard_parton_eta(batch.prt, source, offset + done))
         mpis.append(mpi_count(batch.prt))
+        weights.append(ak.to_numpy(batch.info.weights[:, 0]))
         rate = (done + len(batch)) / (time.perf_counter() - start)
         log.info(
             "%s chunk %d: %d/%d events, %.0f events/s",
@@ -233,22 +290,37 @@ def generate_chunk(
         )
     particles = ak.concatenate(parts)
     eta = np.concatenate(etas)
+    if lhe is not None and len(eta) < n_events:
+        log.warning(
+            "%s: %d of its %d events were %s",
+            lhe,
+            n_events - len(eta),
+            n_events,
+            "vetoed by MLM matching" if matched else "rejected by Pythia (see its messages)",
+        )
     event_id = first_event_id + np.arange(len(eta), dtype=np.int64)
+    weight = np.concatenate(weights)
     keep = eta < parton_eta_max
     events = ak.zip(
         {
             "event_id": event_id[keep],
             "n_mpi": np.concatenate(mpis)[keep],
+            "weight": weight[keep],
             "particles": particles[keep],
         },
         depth_limit=1,
     )
 
     info = gen.pythia.infoPython()
-    pass_fraction = float(keep.mean())
-    sigma_fb = info.sigmaGen() * MB_TO_FB if lhe is None else lhe_info["sigma_fb"]
-    if lhe is not None:
-        process = f"MadGraph LHE {Path(lhe).name}"
+    pass_fraction = _fraction(np.sum(weight[keep]), np.sum(weight))
+    if lhe is None:
+        sigma_fb, sigma_err_fb = info.sigmaGen() * MB_TO_FB, info.sigmaErr() * MB_TO_FB
+    else:  # the file's, times the (weighted) fraction showered: matching vetoes some
+        showered_all = len(eta) == lhe_info["n_events"]  # 1, not 1 + rounding
+        accepted = 1.0 if showered_all else _fraction(np.sum(weight), lhe_info["weights_pb"]["sum"])
+        sigma_fb = lhe_info["sigma_fb"] * accepted
+        sigma_err_fb = lhe_info["sigma_err_fb"] * accepted
+        process = f"LHE file {Path(source).name}" + (", MLM-matched" if matched else "")
     metadata = {
         "sample": sample,
         "mass": parse_sample(sample).mass,
@@ -260,8 +332,13 @@ def generate_chunk(
         "n_tried": int(info.nTried()),
         "n_generated": len(eta),
         "n_parton_cuts": int(keep.sum()),
+        "weights": {  # sums of the events' weights, and negative ones after the cuts
+            "generated": float(np.sum(weight)),
+            "parton_cuts": float(np.sum(weight[keep])),
+            "negative": int(np.sum(weight[keep] < 0)),
+        },
         "sigma_fb": sigma_fb,
-        "sigma_err_fb": info.sigmaErr() * MB_TO_FB if lhe is None else lhe_info["sigma_err_fb"],
+        "sigma_err_fb": sigma_err_fb,
         "sigma_after_parton_cuts_fb": sigma_fb * pass_fraction,
         "lhe": lhe_info,
         "settings": settings,

@@ -23,6 +23,7 @@ from torch.func import functional_call
 from torch.nn import functional
 
 from massgen.files import atomic_path
+from massgen.weights import class_normalised
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,14 @@ class Batch:
     def from_arrays(
         cls, arrays: dict[str, np.ndarray], device: torch.device, weight: np.ndarray | None = None
     ) -> Batch:
-        """Copy numpy arrays to ``device`` once (``domain`` defaults to 0 for every jet)."""
+        """Copy numpy arrays to ``device`` once (``domain`` defaults to 0 for every jet).
+
+        ``weight`` (per jet) defaults to the arrays' event weights normalised to unit mean
+        per class (1 for every jet of unweighted samples, or without event weights).
+        """
         n = len(arrays["label"])
+        if weight is None and "weight" in arrays:
+            weight = class_normalised(np.asarray(arrays["weight"]), np.asarray(arrays["label"]))
         w = np.ones(n, np.float32) if weight is None else np.asarray(weight, np.float32)
         domain = np.asarray(arrays["domain"]) if "domain" in arrays else np.zeros(n, np.int64)
         jet_mass = arrays.get("jet_mass")
@@ -92,13 +99,16 @@ def cross_entropy(
 ) -> torch.Tensor:
     """Weighted mean cross-entropy of the class logits.
 
-    With ``params`` the model is evaluated with those parameters instead of its own
-    (``torch.func.functional_call``), as meta-learners do after an inner update.
+    The weights are normalised by the sum of their magnitudes, so that a batch whose
+    event weights (negative ones included) nearly cancel cannot blow the loss up; for
+    positive weights this is their sum. With ``params`` the model is evaluated with
+    those parameters instead of its own (``torch.func.functional_call``), as
+    meta-learners do after an inner update.
     """
     inputs = (batch.features, batch.mask)
     logits = model(*inputs) if params is None else functional_call(model, params, inputs)
     loss = functional.cross_entropy(logits, batch.label, reduction="none")
-    return (loss * batch.weight).sum() / batch.weight.sum()
+    return (loss * batch.weight).sum() / batch.weight.abs().sum()
 
 
 def choose_device() -> torch.device:
