@@ -77,14 +77,11 @@ def run_card(header: str) -> dict[str, str]:
 
 
 def _header(path: Path) -> str:
-    """The file's text before ``<init>``."""
+    """The file's text before its first event (header and ``<init>``)."""
+    header: list[bytes] = []
     with _open(path) as stream:
-        head = []
-        for line in stream:
-            if _opens(line, b"init"):
-                break
-            head.append(line)
-    return b"".join(head).decode(errors="replace")
+        next(_events(stream, header), None)
+    return b"".join(header).decode(errors="replace")
 
 
 def hard_jets(particles: ak.Array) -> np.ndarray:
