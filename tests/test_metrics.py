@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score
 
-from massgen.evaluation.metrics import roc_auc, sculpting
+from massgen.evaluation.metrics import average_ranks, roc_auc, sculpting
 from massgen.evaluation.summary import read_summary, summarise
 from massgen.files import write_json
 
@@ -18,6 +19,15 @@ def test_auc_equals_sklearn_with_ties():
     label = rng.integers(0, 2, 5000)
     score = np.round(rng.normal(label * 0.7, 1.0), 1)  # rounding makes many ties
     assert roc_auc(label, score) == pytest.approx(roc_auc_score(label, score), abs=1e-12)
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 3, 8])
+def test_average_ranks_are_scipys_to_the_bit(decimals):
+    """The ranks behind the AUC equal scipy's exactly (half-integers), ties or none, so
+    that the AUC's bytes do not depend on which computes them."""
+    values = np.round(np.random.default_rng(decimals).normal(0, 1, 3001), decimals)
+    assert np.array_equal(average_ranks(values), rankdata(values))
+    assert np.isnan(average_ranks(np.array([0.2, np.nan, 0.1]))).all()
 
 
 def test_auc_needs_both_classes():

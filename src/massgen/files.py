@@ -88,10 +88,13 @@ def read_parquet(
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
     try:
-        if optional and columns is not None:
-            present = set(pq.read_schema(path).names)
-            columns = [*columns, *(name for name in optional if name in present)]
-        table = pq.read_table(path, columns=columns, page_checksum_verification=True)
+        # ParquetFile, not read_table: the same table, without importing pyarrow.dataset
+        # (0.3 s of every reading job's start-up)
+        with pq.ParquetFile(path, page_checksum_verification=True) as parquet:
+            if optional and columns is not None:
+                present = set(parquet.schema_arrow.names)
+                columns = [*columns, *(name for name in optional if name in present)]
+            table = parquet.read(columns=columns)
     except Exception as exc:  # pyarrow raises several types for truncated or corrupt files
         raise InputFileError(f"{path}: not a readable parquet file ({exc})") from exc
     return ak.from_arrow(table)

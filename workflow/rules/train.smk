@@ -15,6 +15,7 @@ rule train_tagger:
         paths.log("train_tagger", "{method}/{sources}/{zoom}/seed{seed}"),
     benchmark:
         paths.benchmark("train_tagger", "{method}/{sources}/{zoom}/seed{seed}")
+    priority: training_priority
     conda:
         "../../envs/pipeline.yaml"
     container:

@@ -12,6 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.core import entrypoints
+
+# At a process's first compiled call numba loads every installed package's extension
+# (entry points "numba_extensions": awkward's and vector's here), about 1 s of CPU per
+# detector job for types these numpy-only functions never see. Numba has no setting for
+# this; its own "already loaded" flag skips them.
+entrypoints._already_initialized = True
 
 # ParticlePropagator: magnetic field volume and strength.
 BZ = 3.8

@@ -27,7 +27,6 @@ import pythia8mc
 import massgen
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_json, read_parquet, write_json, write_parquet
-from massgen.generation.lhe import matching_settings, read_lhe
 from massgen.generation.settings import ZPRIME_ID
 from massgen.generation.zprime import FFbarToZZprime
 from massgen.samples import parse_sample
@@ -256,6 +255,9 @@ def generate_chunk(
 
     Returns the metadata dictionary.
     """
+    if lhe is not None:  # pylhe (through lhe) costs a Pythia-only job 0.5 s of start-up
+        from massgen.generation.lhe import matching_settings, read_lhe
+
     lhe_info = None if lhe is None else read_lhe(lhe)
     source, offset = "Pythia" if lhe is None else str(lhe), 0
     if lhe_report is not None:  # a chunk of the user's file: name it, count in it
