@@ -38,6 +38,7 @@ from processes import run_watched
 from massgen import params, paths
 from massgen.config import validate_config
 from massgen.generation.pythia import make_generator
+from massgen.logs import USAGE
 from massgen.samples import study_samples
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,7 +70,8 @@ def job_cpu(log: Path) -> float | None:
     if not log.is_file():
         return None
     lines = log.read_text().strip().splitlines()
-    match = re.search(r"done: ([0-9.]+) s CPU", lines[-1]) if lines else None
+    cpu = re.escape(USAGE.split("{cpu")[0]) + r"([0-9.]+)"  # "done: <CPU>"
+    match = re.search(cpu, lines[-1]) if lines else None
     return float(match.group(1)) if match else None
 
 
