@@ -17,7 +17,7 @@ measured in this one run on this machine:
 Rules without a ``benchmark:`` file (tiny aggregation jobs) count in the ideal but not in
 the per-rule table. Run by hand (the default study takes minutes to an hour, depending on the machine):
 
-    .venv/bin/python benchmarks/bench_study.py [--config config.yaml] [--cores 2]
+    .venv/bin/python benchmarks/bench_study.py [--config config/config.yaml] [--cores 2]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def run_study(config_path: Path, cores: int, workdir: Path) -> tuple[float, floa
         "-m",
         "snakemake",
         "--snakefile",
-        str(REPO / "Snakefile"),
+        str(REPO / "workflow" / "Snakefile"),
         "--directory",
         str(workdir),
         "--configfile",
@@ -148,7 +148,7 @@ def bare_pythia_seconds(config: dict, events: int, cores: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--config", type=Path, default=REPO / "config.yaml")
+    parser.add_argument("--config", type=Path, default=REPO / "config" / "config.yaml")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--bare-events", type=int, default=500)
     parser.add_argument(

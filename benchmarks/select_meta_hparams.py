@@ -21,7 +21,8 @@ from pathlib import Path
 from massgen import params
 from massgen.config import validate_config
 from massgen.datasets import load_dataset
-from massgen.evaluation.metrics import predict, roc_auc
+from massgen.evaluation.metrics import predict
+from massgen.evaluation.roc import roc_auc
 from massgen.models import load_model
 from massgen.training.run import train_job
 

@@ -66,7 +66,7 @@ fi
 for image in "${IMAGES[@]}"; do
   echo "== building $PREFIX/${TAG[$image]} (log: $context/$image.log)"
   start=$(date +%s)
-  podman build --network host --build-arg "BASE=$BASE" -f "$context/envs/$image.Containerfile" \
+  podman build --network host --build-arg "BASE=$BASE" -f "$context/workflow/envs/$image.Containerfile" \
     -t "$PREFIX/${TAG[$image]}" "$context" > "$context/$image.log" 2>&1 \
     || { tail -30 "$context/$image.log"; exit 1; }
   echo "   built in $(( $(date +%s) - start )) s, $(podman image inspect --format '{{.Size}}' "$PREFIX/${TAG[$image]}") bytes"

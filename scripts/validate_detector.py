@@ -49,7 +49,7 @@ def delphes_runs(hepmc: Path, seeds: list[int], delphes: Path) -> list:
         for seed in seeds:
             out = Path(tmp) / f"delphes{seed}.root"
             try:
-                run_delphes(REPO / "scripts" / "delphes.sh", plain, out, seed, delphes)
+                run_delphes(REPO / "workflow" / "scripts" / "delphes.sh", plain, out, seed, delphes)
             except RuntimeError as err:
                 raise SystemExit(str(err)) from None
             runs.append(read_delphes(out))

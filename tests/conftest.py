@@ -83,7 +83,7 @@ def generated(tmp_path_factory) -> dict[str, Path]:
     return paths
 
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "workflow" / "Snakefile")]
 SMOKE = REPO / "tests" / "smoke.yaml"
 
 

@@ -22,7 +22,7 @@ MINIMAL = {"study": "x", "masses": [150], "events": {"signal": 10, "qcd": 10}}
 
 
 def test_default_config_is_valid_and_complete():
-    config = load_config(REPO / "config.yaml")
+    config = load_config(REPO / "config" / "config.yaml")
     assert config["masses"] == list(range(150, 601, 50))
     assert config["cuts"]["jet_pt_min"] == 1200.0
 
@@ -50,6 +50,24 @@ def test_defaults_are_filled():
 def test_bad_config_names_the_key(change, key):
     with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]")):
         validate_config({**MINIMAL, **change})
+
+
+def test_a_study_needs_its_name():
+    """Without ``study`` the outputs would have no directory of their own: refused."""
+    with pytest.raises(ConfigError, match=r"^invalid configuration: study: required, not set"):
+        validate_config({"masses": [150]})
+
+
+def test_defaults_are_the_papers():
+    """A configuration of a name alone is the paper's study (arXiv:2111.06047, Sec. IV):
+    ten masses, 5 x 10^5 jets per class and window, 100 epochs, 5 seeds, seven methods."""
+    config = validate_config({"study": "x"})
+    assert config["masses"] == list(range(150, 601, 50))
+    assert config["events"] == {"signal": 750000, "qcd": 9500000, "chunk_size": 25000}
+    training = config["training"]
+    assert (training["max_epochs"], training["patience"], training["seeds"]) == (100, 5, 5)
+    assert training["source_splits"] == [[150, 200], [150, 200, 250], [150, 600]]
+    assert len(training["methods"]) == 7
 
 
 def test_missing_file_is_a_config_error(tmp_path):

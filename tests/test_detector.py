@@ -255,7 +255,9 @@ def test_truncated_delphes_file_leaves_no_reco(tmp_path, testdata, cut):
 def test_failed_delphes_run_says_why_and_leaves_no_output(tmp_path, testdata):
     out = tmp_path / "out.root"
     with pytest.raises(RuntimeError, match=r"RandomSeed 5.*zz.*failed:\n.*setup\.sh"):
-        run_delphes(REPO / "scripts" / "delphes.sh", testdata / ZZ_HEPMC, out, 5, tmp_path)
+        run_delphes(
+            REPO / "workflow" / "scripts" / "delphes.sh", testdata / ZZ_HEPMC, out, 5, tmp_path
+        )
     assert list(tmp_path.iterdir()) == []
 
 

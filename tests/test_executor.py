@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+from collections import defaultdict
 from pathlib import Path
+
+import snakemake as snakemake_package
 
 from massgen.executor import requested_executor
 
@@ -22,8 +26,13 @@ def test_requested_executor_from_options_and_profiles(tmp_path, monkeypatch):
     profile.mkdir()
     (profile / "config.yaml").write_text("jobs: 4\n")
     assert requested_executor(["snakemake", f"--profile={profile}"]) is None
+    (profile / "config.yaml").write_text("executor: slurm\njobs: 4\n")
+    assert requested_executor(["snakemake", f"--profile={profile}"]) == "slurm"
     monkeypatch.setenv("SNAKEMAKE_PROFILE", str(REPO / "slurm"))
     assert requested_executor(["snakemake"]) == "slurm"
+    main = str(Path(snakemake_package.__file__).parent / "__main__.py")  # python -m snakemake
+    assert requested_executor([main, "-e", "slurm"]) == "slurm"
+    assert requested_executor(["pytest", "-e", "slurm"]) is None  # the API, not the CLI
 
 
 def path_without_slurm(directory: Path) -> str:
@@ -47,6 +56,13 @@ def test_slurm_profile_without_sbatch(tmp_path):
     assert dry.returncode == 0, dry.stderr[-2000:]
     assert "needs Slurm's sbatch on PATH and there is none here" in dry.stdout + dry.stderr
     assert "Traceback" not in dry.stdout + dry.stderr
+    # The dry run shows where each job would go: training on the GPU partition.
+    blocks = re.findall(r"\nrule (\w+):\n((?:[ \t]+.*\n)+)", dry.stdout)
+    partitions = defaultdict(set)
+    for rule, block in blocks:
+        partitions[rule] |= set(re.findall(r"slurm_partition=(\w+)", block))
+    assert partitions["train_tagger"] == {"gpu"}
+    assert partitions["generate_events"] == partitions["evaluate_tagger"] == {"cpu"}
     real = snakemake(tmp_path, *args, env=env)
     assert real.returncode != 0
     assert "needs Slurm's sbatch on PATH and there is none here" in real.stdout + real.stderr

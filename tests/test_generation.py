@@ -10,7 +10,7 @@ import pytest
 
 from massgen.errors import InputFileError
 from massgen.files import read_json, read_parquet
-from massgen.generation.hepmc import read_hepmc
+from massgen.generation.hepmc import charge_of, read_hepmc
 from massgen.generation.pythia import export_hepmc
 from massgen.samples import parse_sample, window_samples
 
@@ -82,6 +82,36 @@ def test_hepmc_round_trip(generated, tmp_path):
         ak.to_numpy(ak.flatten(events.particles.px[:3])),
     )
     assert ak.all(back.particles.charge[:3] == events.particles.charge[:3])
+
+
+# The hand-written table that charge_of replaced: its 25 ids by charge (thirds of e).
+OLD_CHARGE3 = {
+    -1: (1, 3, 5),
+    2: (2, 4, 6),
+    -3: (11, 13, 15, 3112, 3312, 3334),
+    3: (24, 211, 321, 411, 431, 521, 2212, 3222, 4122, 4232),
+    6: (2224,),
+    0: (4332, 5122),
+}
+
+
+def test_charges_of_pdg_ids():
+    """HepMC input's charges (scikit-hep particle): the old table's 25 ids and their
+    antiparticles as before, the neutral ids the table left out 0, and the charged ones
+    it missed (B_c, Sigma_c++, Xi_b-, deuteron, alpha) right; an id that is not a PDG id
+    counts as neutral. One float32 per id, in the input's shape."""
+    table = [(s * p, s * c / 3.0) for c, ids in OLD_CHARGE3.items() for p in ids for s in (1, -1)]
+    assert len(table) == 50
+    ids, expected = np.array([p for p, _ in table], np.int32), np.array([c for _, c in table])
+    charge = charge_of(ids)
+    assert charge.dtype == np.float32
+    assert np.array_equal(charge, expected.astype(np.float32))
+    more = {22: 0, 2112: 0, -2112: 0, 130: 0, 310: 0, 111: 0, -12: 0, -211: -1, -321: -1}
+    more |= {541: 1, 4222: 2, 5132: -1, 1000010020: 1, -1000010020: -1, 1000020040: 2}
+    more |= {0: 0, 99999999: 0}
+    assert charge_of(np.array(list(more))).tolist() == list(more.values())
+    assert charge_of(np.array([[211, -11, 211], [22, 211, 0]])).tolist() == [[1, 1, 1], [0, 1, 0]]
+    assert charge_of(np.zeros(0, np.int32)).shape == (0,)
 
 
 def test_samples_are_family_parameters_and_label():

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from massgen.evaluation.metrics import predict, roc_auc
+from massgen.evaluation.metrics import predict
+from massgen.evaluation.roc import roc_auc
 from massgen.models import build_model
 from massgen.models.pfn import PFN
-from massgen.training.loop import Batch, cross_entropy, deterministic, evaluate_loss, fit
+from massgen.training.loop import Batch, cross_entropy, deterministic, fit, validation_metrics
 
 from .conftest import default_pfn, train_settings
 from .devices import DEVICES
@@ -114,7 +115,11 @@ def test_early_stopping_restores_best_epoch():
     losses = [e["val_loss"] for e in history["epochs"]]
     assert history["best_epoch"] == int(np.argmin(losses))
     assert len(losses) == history["best_epoch"] + 1 + 3
-    assert evaluate_loss(model, Batch.from_arrays(val, CPU)) == pytest.approx(min(losses), rel=1e-5)
+    loss, accuracy = validation_metrics(model, Batch.from_arrays(val, CPU))
+    assert loss == pytest.approx(min(losses), rel=1e-5)
+    best = history["epochs"][history["best_epoch"]]
+    assert accuracy == best["val_accuracy"]
+    assert 0.0 <= accuracy <= 1.0
     assert losses[-1] > min(losses)
 
 

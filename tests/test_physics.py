@@ -18,17 +18,70 @@ in test_detector.py (our ZZ peak is 3 GeV below Delphes').
 from __future__ import annotations
 
 import awkward as ak
+import fastjet
 import numpy as np
 import pytest
+import vector
 
+from massgen.detector.delphes import read_delphes
 from massgen.detector.simulate import simulate
 from massgen.detector.validate import kde_peak
 from massgen.files import read_parquet
-from massgen.jets import leading_jets, truth_jets
+from massgen.generation.hepmc import read_hepmc
+from massgen.jets import jet_kinematics, leading_jets, to_cartesian, truth_jets
+
+ZZ_DELPHES = "delphes-3.5.1-cms-pythia8-zz-nunuqq-ptmin1000.root"
+ZZ_HEPMC = "pythia8-zz-nunuqq-ptmin1000.hepmc3.gz"
 
 
 def reco_jets(path, seed=3):
     return leading_jets(simulate(read_parquet(path), seed), 1.0)
+
+
+def test_kinematics_are_scikit_hep_vectors_but_for_rounding_and_the_mass_clamp(testdata):
+    """to_cartesian and jet_kinematics (kept for their bytes, see massgen.jets) compute what
+    scikit-hep vector does on Delphes' candidates and on the R = 0.4 jets clustered from
+    them: px, py, pz and phi to the bit, E, pt and eta to rounding, mass^2 to the rounding
+    of E^2. The one difference by design: a four-vector whose m^2 rounds below 0 (many
+    one-particle jets) has mass 0 here, where vector gives -sqrt(|m^2|)."""
+    candidates = read_delphes(testdata / ZZ_DELPHES).candidates
+    ours = to_cartesian(candidates)
+    theirs = vector.zip(
+        {f: ak.values_astype(candidates[f], np.float64) for f in ("pt", "eta", "phi", "mass")}
+    )
+    for field in ("px", "py", "pz"):
+        assert ak.all(ours[field] == getattr(theirs, field)), field
+    assert np.allclose(
+        ak.to_numpy(ak.flatten(ours.E)), ak.to_numpy(ak.flatten(theirs.E)), rtol=2e-15, atol=0
+    )
+    sequence = fastjet.ClusterSequence(ours, fastjet.JetDefinition(fastjet.antikt_algorithm, 0.4))
+    jets = ak.flatten(sequence.inclusive_jets())
+    px, py, pz, e = (ak.to_numpy(jets[f]) for f in ("px", "py", "pz", "E"))
+    kin = jet_kinematics(px, py, pz, e)
+    ref = vector.array({"px": px, "py": py, "pz": pz, "E": e})
+    assert np.allclose(kin["pt"], ref.pt, rtol=2e-15, atol=0)
+    assert np.allclose(kin["eta"], ref.eta, rtol=2e-15, atol=1e-15)
+    assert np.array_equal(kin["phi"], ref.phi)
+    assert np.all(np.abs(kin["mass"] ** 2 - ref.tau2) <= 1e-14 * e**2)
+    assert np.all(kin["mass"] >= 0.0)
+    assert np.any(ref.mass < 0)  # vector's -sqrt(|m^2|): why jet_kinematics is kept
+
+
+def test_truth_jet_constituents_carry_the_particles_kinematics(testdata):
+    """Truth jets' constituents: pt, eta, phi of the final-state particles' momenta and
+    their mass (pions 0.1396 GeV, photons 0, never negative)."""
+    events = read_hepmc(testdata / ZZ_HEPMC)[:40]
+    constituents = ak.flatten(truth_jets(events, 0.8).constituents)
+    assert len(constituents) > 1000
+    particles = ak.flatten(events.particles)
+    for field in ("pt", "eta", "phi"):
+        assert set(ak.to_numpy(constituents[field])) <= set(
+            jet_kinematics(*(ak.to_numpy(particles[f]) for f in ("px", "py", "pz", "e")))[field]
+        ), field
+    pid, mass = np.abs(ak.to_numpy(constituents.pid)), ak.to_numpy(constituents.mass)
+    assert np.all(mass >= 0.0)
+    assert np.allclose(mass[pid == 211], 0.13957, rtol=1e-3)
+    assert np.all(mass[pid == 22] < 1e-3)
 
 
 @pytest.mark.slow

@@ -98,3 +98,17 @@ def test_jet_image_normalisation(processed):
     image = jet_images(features, bins=20, extent=0.5 if zoom else 1.0)
     assert image.shape == (20, 20)
     assert image.sum() <= features[..., 0].sum(axis=1).mean() + 1e-6
+
+
+def test_jet_image_edges():
+    """Bins [lo, hi) as np.histogram2d's (which jet_images keeps: hist would leave out a
+    point on the top edge), the last one [lo, extent] closed; points outside are left out."""
+    features = np.zeros((2, 4, 4), np.float32)
+    features[..., 0] = [[0.5, 0.25, 0.125, 0.0625], [1.0, 0.0, 0.0, 0.0]]
+    features[0, :, 1:3] = [[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5], [1.5, 0.0]]
+    image = jet_images(features, bins=4, extent=1.0)
+    expected = np.zeros((4, 4))
+    expected[2, 2] = (0.5 + 1.0) / 2  # (0, 0): the lower edge of bin 2
+    expected[3, 3] = 0.25 / 2  # (+extent, +extent): the last bin
+    expected[0, 3] = 0.125 / 2  # (-extent, 0.5): bin 0, lower edge of bin 3
+    assert np.array_equal(image, expected)  # (1.5, 0) outside

@@ -106,7 +106,7 @@ def test_dry_run_names_images_and_commands(tmp_path):
         rule = re.match(r"(?:local)?rule (\w+):", block)
         if rule and "Shell command:" in block:
             commands.setdefault(rule.group(1), block.split("Shell command: ")[1].splitlines()[0])
-    scripts = REPO / "scripts"
+    scripts = REPO / "workflow" / "scripts"
     assert re.fullmatch(
         rf"bash {scripts}/madgraph_gridpack\.sh results/paper/events/(\w+)/madgraph/proc_card\.mg5"
         rf" {REPO}/workflow/models/SM_Zprime_UFO results/paper/events/\1/madgraph/gridpack\.tar\.gz"
@@ -153,7 +153,7 @@ def rule_images(configfiles: list[str], workdir: Path) -> dict[str, str | None]:
             resource_settings=ResourceSettings(cores=1),
             config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles]),
             storage_settings=StorageSettings(),
-            snakefile=REPO / "Snakefile",
+            snakefile=REPO / "workflow" / "Snakefile",
             workdir=workdir,
         )
         return {rule.name: rule.container_img for rule in workflow._workflow.rules}

@@ -33,8 +33,8 @@ TRAININGS = 2 * 4 + 7 * PER_METHOD
 
 
 def scores(trainings: int) -> dict[str, int]:
-    """Trainings, their evaluations, the score table and its figures."""
-    out = {"summarise_scores": 1, "plot_scores": 1}
+    """Trainings, their evaluations, the score table and its figures, the models' figures."""
+    out = {"summarise_scores": 1, "plot_scores": 1, "plot_models": 1}
     if trainings:
         out |= {"train_tagger": trainings, "evaluate_tagger": trainings}
     return out
@@ -46,10 +46,13 @@ def from_datasets(windows: int = 2, trainings: int = TRAININGS) -> dict[str, int
 
 
 def from_chunks(first: str, chunks: int, cutflows: int) -> dict[str, int]:
-    """The chunk rules from ``first`` on, for ``chunks`` chunks, and everything after."""
+    """The chunk rules from ``first`` on, for ``chunks`` chunks, and everything after;
+    before the selection, the detector response too (it reads first chunks' jets)."""
     start = CHUNK_RULES.index(first)
+    response = {"detector_response": 1} if first != "select_jets" else {}
     return {
         **dict.fromkeys(CHUNK_RULES[start:], chunks),
+        **response,
         "merge_cutflow": cutflows,
         "tabulate_cutflow": 1,
         "index_window": 2,
@@ -80,6 +83,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
             "merge_cutflow": 4,
             "tabulate_cutflow": 1,
             "index_window": 3,
+            "detector_response": 1,
             **from_datasets(3, TRAININGS + 4),
         },
     ),
@@ -269,7 +273,12 @@ def test_moved_checkout_and_study_schedule_nothing(smoke_run, tmp_path):
     shutil.copytree(smoke_run / ".snakemake", study / ".snakemake")
     snakefile = SNAKEMAKE.index("--snakefile") + 1
     config = checkout / "tests" / "smoke.yaml"
-    command = [*SNAKEMAKE[:snakefile], str(checkout / "Snakefile"), "--directory", str(study)]
+    command = [
+        *SNAKEMAKE[:snakefile],
+        str(checkout / "workflow" / "Snakefile"),
+        "--directory",
+        str(study),
+    ]
     done = subprocess.run(
         [*command, "--configfile", str(config), "-n", "--quiet", "rules"],
         capture_output=True,

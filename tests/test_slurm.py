@@ -1,10 +1,13 @@
 """`snakemake --profile slurm` on a real single-node Slurm started by the test.
 
-tests/slurm/start_slurm.sh installs Debian's slurm-wlm and munge if needed (root) and
-starts slurmctld and slurmd with two fake GPUs. The smoke study then runs through the
-repository's `slurm/` profile; one training job is cancelled mid-run and must be
-retried. Checks: every job went through sbatch, training jobs got a GPU, and the
-scores equal those of the local run of the same configuration.
+tests/slurm/start_slurm.sh installs Debian's slurm-wlm, slurmdbd, MariaDB and munge if
+needed (root) and starts a cluster of two partitions, `cpu` and `gpu`, on one node with
+two fake GPUs, with job accounting and the account `massgen`. The smoke study then runs
+through the repository's `slurm/` profile as it stands; one training job is cancelled
+mid-run and must be retried. Checks: every job but the local rules went through sbatch,
+each in the partition and account the profile routes its rule to (read back with
+sacct), training jobs got a GPU, and the scores equal those of the local run of the
+same configuration.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -27,7 +31,6 @@ SLURM_ARGS = [
     str(REPO / "slurm"),
     "--slurm-status-command",
     "squeue",
-    "--slurm-no-account",
     "--slurm-init-seconds-before-status-checks",
     "2",
 ]
@@ -59,6 +62,7 @@ def running_training_job() -> str | None:
 def slurm_run(slurm, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("slurm")
     log = (workdir / "snakemake.log").open("w")
+    started = time.strftime("%Y-%m-%dT%H:%M:%S")
     start = time.perf_counter()
     proc = subprocess.Popen(
         [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(SMOKE), *SLURM_ARGS],
@@ -78,7 +82,13 @@ def slurm_run(slurm, tmp_path_factory):
     text = (workdir / "snakemake.log").read_text()
     (workdir / "seconds.txt").write_text(f"{seconds:.1f}\n")
     assert proc.returncode == 0, text[-4000:]
-    return {"workdir": workdir, "log": text, "cancelled": cancelled, "seconds": seconds}
+    return {
+        "workdir": workdir,
+        "log": text,
+        "cancelled": cancelled,
+        "seconds": seconds,
+        "started": started,
+    }
 
 
 @pytest.mark.slow
@@ -90,6 +100,63 @@ def test_every_job_went_through_sbatch(slurm_run):
     assert local  # the target rule 'all' runs locally
     assert {snakemake_id for snakemake_id, _ in submitted} == finished - local
     assert len(submitted) == len(finished - local) + 1  # one resubmission after the cancel
+
+
+def slurm_jobs_by_rule(log: str) -> dict[str, str]:
+    """Slurm job id -> rule, from Snakemake's log of a run."""
+    rules = {
+        jobid: rule
+        for rule, jobid in re.findall(r"\nrule (\w+):\n(?:[ \t]+.*\n)*?[ \t]+jobid: (\d+)", log)
+    }
+    submitted = re.findall(r"Job (\d+) has been submitted with SLURM jobid (\d+)", log)
+    return {slurm: rules[jobid] for jobid, slurm in submitted}
+
+
+def accounting(since: str) -> dict[str, tuple[str, str, str]]:
+    """Slurm job id -> (partition, account, state) of every job submitted from ``since``
+    (sacct's time format), from Slurm's accounting (slurmdbd)."""
+    out = subprocess.run(
+        ["sacct", "-X", "-n", "-P", "-a", "-S", since, "-o", "JobID,Partition,Account,State"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = (line.split("|") for line in out.splitlines() if line)
+    return {job: (partition, account, state) for job, partition, account, state in rows}
+
+
+@pytest.mark.slow
+def test_each_rule_ran_in_its_partition_and_account(slurm_run):
+    """The profile's routing, read back from Slurm's accounting: training in `gpu`, every
+    other batch job in `cpu`, all under the account `massgen`."""
+    jobs = slurm_jobs_by_rule(slurm_run["log"])
+    for _ in range(30):  # slurmdbd records a job's end a moment after squeue drops it
+        recorded = accounting(slurm_run["started"])
+        if set(jobs) <= set(recorded):
+            break
+        time.sleep(1)
+    assert set(jobs) <= set(recorded), sorted(set(jobs) - set(recorded))
+    table = Counter((rule, *recorded[job][:2]) for job, rule in jobs.items())
+    rows = [f"{rule}\t{part}\t{account}\t{n}" for (rule, part, account), n in sorted(table.items())]
+    (slurm_run["workdir"] / "sacct.tsv").write_text(
+        "rule\tpartition\taccount\tjobs\n" + "\n".join(rows) + "\n"
+    )
+    assert {rule for rule, _, _ in table} >= {"generate_events", "train_tagger", "evaluate_tagger"}
+    for rule, partition, account in table:
+        assert partition == ("gpu" if rule == "train_tagger" else "cpu"), (rule, partition)
+        assert account == "massgen", (rule, account)
+    states = Counter(recorded[job][2].split()[0] for job in jobs)  # "CANCELLED by 0"
+    assert states == {"COMPLETED": len(jobs) - 1, "CANCELLED": 1}, states
+
+
+@pytest.mark.slow
+def test_tiny_rules_ran_beside_snakemake(slurm_run):
+    """The local rules of the Snakefile were not submitted to Slurm."""
+    submitted = set(slurm_jobs_by_rule(slurm_run["log"]).values())
+    assert submitted.isdisjoint(
+        {"merge_cutflow", "tabulate_cutflow", "summarise_scores", "plot_scores"}
+    )
+    assert re.search(r"localrule summarise_scores:", slurm_run["log"])
 
 
 @pytest.mark.slow

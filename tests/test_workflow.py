@@ -35,8 +35,12 @@ def test_smoke_outputs(smoke_run):
     # A finished training leaves no state to resume from.
     assert not list((smoke_run / "results").rglob("checkpoint.pt"))
     assert not list((smoke_run / "results").rglob("meta.pt"))
-    for name in paths.FIGURES:
-        assert (smoke_run / paths.PLOT.format(study="smoke", name=name)).stat().st_size > 10_000
+    for name in (*paths.FIGURES, "detector_response"):
+        png = smoke_run / paths.plot(name).format(study="smoke")
+        assert png.stat().st_size > 10_000
+        assert png.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    response = (smoke_run / paths.DETECTOR_RESPONSE.format(study="smoke")).read_text()
+    assert all(f"| {sample} | " in response for sample in ("zp150", "zp600", "qcd"))
 
 
 @pytest.mark.slow
@@ -45,14 +49,34 @@ def test_scores_and_report(smoke_run):
     summary = (smoke_run / paths.SUMMARY.format(study="smoke")).read_text().splitlines()
     # Baselines on 150 and 600, every method on 150-600; x 2 zooms x 2 seeds x 2 targets.
     assert len(summary) == 1 + (2 + len(methods)) * 2 * 2 * 2
+    assert summary[0].endswith(",auc,domain_score,rejection_30,rejection_50")
     trained = {line.split(",")[0] for line in summary[1:]}
     assert trained == set(methods)
+    # Every test jet of every target, scored by each model.
+    scores = read_parquet(
+        smoke_run
+        / paths.SCORES.format(study="smoke", method="l1", sources="150-600", zoom="zoom", seed=1)
+    )
+    assert ak.fields(scores) == ["target_mass", "label", "score", "jet_mass", "jet_pt", "weight"]
+    tests = [
+        len(read_parquet(smoke_run / paths.INDEX.format(study="smoke", mass=m, split="test")))
+        for m in (150, 600)
+    ]
+    assert sorted(set(ak.to_list(scores.target_mass))) == [150, 600]
+    assert len(scores) <= sum(tests)  # the balanced subset of each window's test jets
+    assert ak.all((scores.score >= 0) & (scores.score <= 1))
     report = snakemake(
         smoke_run, "--configfile", str(REPO / "tests" / "smoke.yaml"), "--report", "report.html"
     )
     assert report.returncode == 0, report.stderr[-2000:]
     html = (smoke_run / "report.html").read_text()
-    assert "fig4_domain_scores.png" in html
+    for shown in ("fig4_domain_scores.png", "summary.csv", "cutflow.md", "detector_response.png"):
+        assert shown in html, shown
+    # One ROC and training-curve figure per model, under Models and its method.
+    figures = list((smoke_run / paths.MODEL_PLOTS.format(study="smoke")).rglob("*.png"))
+    assert len(figures) == (2 + len(methods)) * 2 * 2
+    assert "feature_critic" in html
+    assert html.count("seed1.png") >= len(figures) // 2
 
 
 @pytest.mark.slow

@@ -70,9 +70,10 @@ NEEDS = {
     ),
     "slurm": Needs(
         "Slurm",
-        programs=("sbatch", "slurmctld", "munged"),
+        programs=("sbatch", "slurmctld", "slurmdbd", "mariadbd", "munged"),
         root=True,
-        hint="tests/slurm/start_slurm.sh writes /etc/slurm; apt-get install slurm-wlm munge",
+        hint="tests/slurm/start_slurm.sh writes /etc/slurm; "
+        "apt-get install slurm-wlm slurmdbd mariadb-server munge",
     ),
 }
 TOOL_MARKERS = tuple(NEEDS)

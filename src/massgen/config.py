@@ -49,6 +49,12 @@ def _describe(error: jsonschema.ValidationError) -> str:
         where = _key_path(error.absolute_path)
         prefix = "" if where == "<top level>" else where + "."
         return f"unknown key {', '.join(prefix + k for k in extra)!s}: {error.message}"
+    if error.validator == "required":
+        where = _key_path(error.absolute_path)
+        missing = [k for k in error.validator_value if k not in error.instance]
+        prefix = "" if where == "<top level>" else where + "."
+        described = error.schema["properties"][missing[0]].get("description", "")
+        return f"{prefix}{missing[0]}: required, not set. {described}".strip()
     if error.validator == "enum" and list(error.absolute_path)[:1] == ["masses"]:
         return (
             f"{_key_path(error.absolute_path)}: mass {error.instance!r} GeV is not on the grid "

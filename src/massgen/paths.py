@@ -24,6 +24,7 @@ SELECTED = RESULTS + "/jets/{sample}/selected/chunk{chunk}.parquet"
 CHUNK_CUTFLOW = RESULTS + "/jets/{sample}/cutflow/chunk{chunk}.json"
 CUTFLOW = RESULTS + "/jets/{sample}/cutflow.json"
 CUTFLOW_TABLE = RESULTS + "/cutflow.md"
+DETECTOR_RESPONSE = RESULTS + "/detector_response.md"  # figure: plot("detector_response")
 INDEX = RESULTS + "/datasets/index/{mass}/{split}.parquet"
 DATASET = RESULTS + "/datasets/{mass}/{zoom}/{split}"
 IMAGES = RESULTS + "/datasets/{mass}/{zoom}/images.npz"
@@ -32,9 +33,16 @@ MODEL_WEIGHTS = MODEL + "/model.pt"
 MODEL_HISTORY = MODEL + "/history.json"
 MODEL_HPARAMS = MODEL + "/hparams.json"
 METRICS = RESULTS + "/scores/{method}/{sources}/{zoom}/seed{seed}.json"
+SCORES = RESULTS + "/scores/{method}/{sources}/{zoom}/seed{seed}.parquet"  # per test jet
+MODEL_PLOTS = RESULTS + "/plots/models"  # <method>/<sources>/<zoom>/seed<k>.{png,pdf}
 SUMMARY = RESULTS + "/scores/summary.csv"
-PLOT = RESULTS + "/plots/{name}.png"
+PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
 FIGURES = ("fig1_jet_images", "fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")
+
+
+def plot(name: str, ext: str = "png") -> str:
+    """One figure's file (PNG, and the PDF written beside it) under results/{study}/plots/."""
+    return PLOT.replace("{name}", name).removesuffix(".png") + "." + ext
 
 
 def log(rule: str, wildcards: str) -> str:

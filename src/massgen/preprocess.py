@@ -116,6 +116,7 @@ def jet_images(features: np.ndarray, bins: int = 40, extent: float = 1.0) -> np.
     Returns (bins, bins) with axis 0 = eta', axis 1 = phi'.
     """
     edges = np.linspace(-extent, extent, bins + 1)
+    # Not hist: it puts a point on the top edge (+extent) in overflow; histogram2d counts it.
     image, _, _ = np.histogram2d(
         features[..., 1].ravel(),
         features[..., 2].ravel(),

@@ -11,6 +11,7 @@ from massgen.config import validate_config
 from massgen.executor import requested_executor
 from massgen.grid import SPLITS, ZOOMS
 from massgen.registry import METHODS
+from massgen.resources import dataset_jets, training_minutes
 from massgen.samples import study_samples, window_samples
 from massgen.scheduler import single_reevaluation_timer
 
@@ -135,6 +136,14 @@ def source_datasets(wildcards, split):
     )
 
 
+def training_runtime(wildcards, input):
+    """Minutes a training job asks the batch system for, from its jets once its datasets
+    exist (massgen.resources)."""
+    job = params.training(config, wildcards.method)
+    jets = dataset_jets([*input.train, *input.val])
+    return training_minutes(jets, job["loop"], job["method"]["settings"])
+
+
 def training_priority(wildcards):
     """Longest trainings first: a split's training set grows with its source masses (and
     its time with it, about 15, 21 and 33 s for one, two and three masses in the default
@@ -143,10 +152,10 @@ def training_priority(wildcards):
     return len(paths.sources_masses(wildcards.sources))
 
 
-def all_metrics():
-    """metrics.json of every model: grid x zoom x seed."""
+def every_model(pattern):
+    """``pattern`` (a file of one trained model) for every model: grid x zoom x seed."""
     return [
-        paths.METRICS.format(
+        pattern.format(
             study=STUDY, method=method, sources=sources, zoom=zoom, seed=seed
         )
         for method, sources in params.model_grid(config)
@@ -168,8 +177,10 @@ def final_outputs():
     """Everything the default target builds: figures, score table, indices, cutflows, HepMC3."""
     out = expand(paths.INDEX, study=STUDY, mass=config["masses"], split=SPLITS)
     out.append(paths.CUTFLOW_TABLE.format(study=STUDY))
+    out.append(paths.DETECTOR_RESPONSE.format(study=STUDY))
     out.append(paths.SUMMARY.format(study=STUDY))
     out += expand(paths.PLOT, study=STUDY, name=paths.FIGURES)
+    out.append(paths.MODEL_PLOTS.format(study=STUDY))
     if config["generation"]["hepmc"]:
         for sample in SAMPLES:
             out += expand(

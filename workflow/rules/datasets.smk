@@ -12,14 +12,14 @@ rule index_window:
     log:
         paths.log("index_window", "{mass}"),
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
     params:
         samples=window_sample_names,
     script:
-        "../../scripts/index_window.py"
+        "../scripts/index_window.py"
 
 
 rule build_datasets:
@@ -45,7 +45,7 @@ rule build_datasets:
     benchmark:
         paths.benchmark("build_datasets", "{mass}")
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
@@ -56,4 +56,4 @@ rule build_datasets:
         samples=window_sample_names,
         representation=REPRESENTATION,
     script:
-        "../../scripts/build_datasets.py"
+        "../scripts/build_datasets.py"

@@ -14,7 +14,7 @@ if DETECTOR == "builtin":
         benchmark:
             paths.benchmark("simulate_detector", "{sample}/chunk{chunk}")
         conda:
-            "../../envs/pipeline.yaml"
+            "../envs/pipeline.yaml"
         container:
             IMAGES["python"]
         threads: 1
@@ -24,7 +24,7 @@ if DETECTOR == "builtin":
         params:
             seed=detector_seed,
         script:
-            "../../scripts/simulate_detector.py"
+            "../scripts/simulate_detector.py"
 
 else:
 
@@ -42,7 +42,7 @@ else:
         benchmark:
             paths.benchmark("run_delphes", "{sample}/chunk{chunk}")
         conda:
-            "../../envs/delphes.yaml"
+            "../envs/delphes.yaml"
         container:
             IMAGES["delphes"]
         threads: 1
@@ -70,7 +70,7 @@ else:
         log:
             paths.log("read_delphes", "{sample}/chunk{chunk}"),
         conda:
-            "../../envs/pipeline.yaml"
+            "../envs/pipeline.yaml"
         container:
             IMAGES["python"]
         threads: 1
@@ -78,4 +78,40 @@ else:
             mem_mb=3000,
             runtime=30,
         script:
-            "../../scripts/read_delphes.py"
+            "../scripts/read_delphes.py"
+
+
+rule detector_response:
+    """The study's detector (built-in or Delphes) on the first chunk of every sample: its
+    leading jets against the truth jets of the same events (pT response, jet mass)."""
+    input:
+        events=expand(paths.EVENTS, study=STUDY, sample=SAMPLES, chunk=0),
+        jets=expand(paths.JETS, study=STUDY, sample=SAMPLES, chunk=0),
+    output:
+        table=report(
+            paths.DETECTOR_RESPONSE,
+            caption="../report/detector.rst",
+            category="Detector",
+        ),
+        png=report(
+            paths.plot("detector_response"),
+            caption="../report/detector.rst",
+            category="Detector",
+        ),
+        pdf=paths.plot("detector_response", "pdf"),
+    log:
+        paths.log("detector_response", "all"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        samples=SAMPLES,
+        radius=config["jets"]["radius"],
+        detector=DETECTOR,
+        sqrt_s=config["sqrt_s"],
+    script:
+        "../scripts/detector_response.py"

@@ -1,5 +1,6 @@
 rule evaluate_tagger:
-    """AUC on the test split of every target mass, and QCD sculpting, for one trained tagger.
+    """AUC and background rejection at 30 % and 50 % signal efficiency on the test split
+    of every target mass, QCD sculpting, and every test jet's score, for one tagger.
 
     Wildcards: method, sources, zoom, seed.
     """
@@ -14,12 +15,13 @@ rule evaluate_tagger:
         ),
     output:
         metrics=paths.METRICS,
+        scores=paths.SCORES,
     log:
         paths.log("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}"),
     benchmark:
         paths.benchmark("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}")
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
@@ -30,21 +32,24 @@ rule evaluate_tagger:
         model_dir=lambda wc, input: os.path.dirname(input.model),
         masses=config["masses"],
     script:
-        "../../scripts/evaluate_tagger.py"
+        "../scripts/evaluate_tagger.py"
 
 
 rule summarise_scores:
-    """One table of AUC and domain score per model and target mass (scores/summary.csv)."""
+    """One table of AUC, domain score and background rejection per model and target mass
+    (scores/summary.csv)."""
     input:
-        metrics=all_metrics(),
+        metrics=every_model(paths.METRICS),
     output:
-        summary=paths.SUMMARY,
+        summary=report(
+            paths.SUMMARY, caption="../report/summary.rst", category="Tables"
+        ),
     log:
         paths.log("summarise_scores", "all"),
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
     script:
-        "../../scripts/summarise_scores.py"
+        "../scripts/summarise_scores.py"

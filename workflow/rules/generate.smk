@@ -10,7 +10,7 @@ if GENERATOR == "madgraph":
         log:
             paths.log("madgraph_card", "{sample}"),
         conda:
-            "../../envs/pipeline.yaml"
+            "../envs/pipeline.yaml"
         container:
             IMAGES["python"]
         threads: 1
@@ -20,7 +20,7 @@ if GENERATOR == "madgraph":
         params:
             card=madgraph_card_values,
         script:
-            "../../scripts/madgraph_card.py"
+            "../scripts/madgraph_card.py"
 
     rule madgraph_gridpack:
         """Build one sample's MadGraph gridpack (process output, survey, compilation) once.
@@ -36,7 +36,7 @@ if GENERATOR == "madgraph":
         benchmark:
             paths.benchmark("madgraph_gridpack", "{sample}")
         conda:
-            "../../envs/madgraph.yaml"
+            "../envs/madgraph.yaml"
         container:
             IMAGES["madgraph"]
         threads: 2
@@ -45,7 +45,7 @@ if GENERATOR == "madgraph":
             runtime=120,
         shell:
             "bash {workflow.basedir}/scripts/madgraph_gridpack.sh {input.card}"
-            " {workflow.basedir}/workflow/models/SM_Zprime_UFO {output.gridpack} > {log} 2>&1"
+            " {workflow.basedir}/models/SM_Zprime_UFO {output.gridpack} > {log} 2>&1"
 
     rule madgraph_events:
         """One chunk of LHE events from the sample's gridpack, with the chunk's own seed.
@@ -63,7 +63,7 @@ if GENERATOR == "madgraph":
         wildcard_constraints:
             sample=alternatives(s for s in SAMPLES if s not in LHE_FILES),
         conda:
-            "../../envs/madgraph.yaml"
+            "../envs/madgraph.yaml"
         container:
             IMAGES["madgraph"]
         threads: 1
@@ -99,7 +99,7 @@ if LHE_FILES:
         wildcard_constraints:
             sample=alternatives(LHE_FILES),
         conda:
-            "../../envs/pipeline.yaml"
+            "../envs/pipeline.yaml"
         container:
             IMAGES["python"]
         threads: 1
@@ -109,7 +109,7 @@ if LHE_FILES:
         params:
             job=lhe_import_job,
         script:
-            "../../scripts/import_lhe.py"
+            "../scripts/import_lhe.py"
 
 
 rule generate_events:
@@ -128,7 +128,7 @@ rule generate_events:
     benchmark:
         paths.benchmark("generate_events", "{sample}/chunk{chunk}")
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
@@ -138,7 +138,7 @@ rule generate_events:
     params:
         job=generation_job,
     script:
-        "../../scripts/generate_events.py"
+        "../scripts/generate_events.py"
 
 
 rule export_hepmc:
@@ -156,7 +156,7 @@ rule export_hepmc:
     benchmark:
         paths.benchmark("export_hepmc", "{sample}/chunk{chunk}")
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
@@ -166,4 +166,4 @@ rule export_hepmc:
     params:
         sqrt_s=config["sqrt_s"],
     script:
-        "../../scripts/export_hepmc.py"
+        "../scripts/export_hepmc.py"

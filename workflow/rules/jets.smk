@@ -12,7 +12,7 @@ rule cluster_jets:
     benchmark:
         paths.benchmark("cluster_jets", "{sample}/chunk{chunk}")
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
@@ -25,7 +25,7 @@ rule cluster_jets:
             "n_jets": config["jets"]["n_leading"],
         },
     script:
-        "../../scripts/cluster_jets.py"
+        "../scripts/cluster_jets.py"
 
 
 rule select_jets:
@@ -44,7 +44,7 @@ rule select_jets:
     benchmark:
         paths.benchmark("select_jets", "{sample}/chunk{chunk}")
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
@@ -54,7 +54,7 @@ rule select_jets:
     params:
         **SELECTION,
     script:
-        "../../scripts/select_jets.py"
+        "../scripts/select_jets.py"
 
 
 rule merge_cutflow:
@@ -66,12 +66,12 @@ rule merge_cutflow:
     log:
         paths.log("merge_cutflow", "{sample}"),
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
     script:
-        "../../scripts/merge_cutflow.py"
+        "../scripts/merge_cutflow.py"
 
 
 rule tabulate_cutflow:
@@ -85,9 +85,9 @@ rule tabulate_cutflow:
     log:
         paths.log("tabulate_cutflow", "all"),
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
     script:
-        "../../scripts/tabulate_cutflow.py"
+        "../scripts/tabulate_cutflow.py"

@@ -17,7 +17,7 @@ rule train_tagger:
         paths.benchmark("train_tagger", "{method}/{sources}/{zoom}/seed{seed}")
     priority: training_priority
     conda:
-        "../../envs/pipeline.yaml"
+        "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: config["training"]["threads"]
@@ -25,11 +25,11 @@ rule train_tagger:
         mem_mb=lambda wc, input: max(
             4000, 3 * dataset_mb(input.train) + 2 * dataset_mb(input.val)
         ),
-        runtime=120,
+        runtime=training_runtime,
         gpu=1,
     params:
         model=training_value("model"),
         method=training_value("method"),
         loop=training_value("loop"),
     script:
-        "../../scripts/train_tagger.py"
+        "../scripts/train_tagger.py"

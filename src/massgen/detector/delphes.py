@@ -149,7 +149,7 @@ def run_delphes(
     card: str = "delphes_card_CMS.tcl",
 ) -> None:
     """DelphesHepMC3 on ``hepmc`` into ``out`` through ``script`` (the repository's
-    scripts/delphes.sh: ``card`` headed by ``set RandomSeed seed``), with the Delphes
+    workflow/scripts/delphes.sh: ``card`` headed by ``set RandomSeed seed``), with the Delphes
     installation ``delphes`` (its setup.sh sourced). A failed run raises RuntimeError
     with Delphes' last output."""
     command = ["bash", script, hepmc, card, str(seed), out, delphes / "setup.sh"]

@@ -44,18 +44,23 @@ def kde_peak(values: np.ndarray, lo: float, hi: float) -> float:
     return float(grid[np.argmax(stats.gaussian_kde(values, 0.1)(grid))])
 
 
+def pt_response(truth: ak.Array, jets: ak.Array) -> np.ndarray:
+    """Reco over truth leading-jet pT of the events both have, matched by event id."""
+    _, i_truth, i_reco = np.intersect1d(
+        ak.to_numpy(truth.event_id), ak.to_numpy(jets.event_id), return_indices=True
+    )
+    return ak.to_numpy(jets.jet_pt)[i_reco] / ak.to_numpy(truth.jet_pt)[i_truth]
+
+
 def jet_summary(truth: ak.Array, jets: ak.Array, mass_range: tuple[float, float] | None) -> dict:
     """Response, mass and MET figures of reco leading ``jets`` against ``truth`` jets,
     matched by event id. The jet-mass peak is looked for within ``mass_range``; None
     (a sample without a resonance, such as Z+jet) leaves it NaN."""
-    common, i_truth, i_reco = np.intersect1d(
-        ak.to_numpy(truth.event_id), ak.to_numpy(jets.event_id), return_indices=True
-    )
-    response = ak.to_numpy(jets.jet_pt)[i_reco] / ak.to_numpy(truth.jet_pt)[i_truth]
+    response = pt_response(truth, jets)
     mass = ak.to_numpy(jets.jet_mass)
     low, high = np.percentile(mass, [16, 84])
     return {
-        "events": len(common),
+        "events": len(response),
         "response_mean": float(np.mean(response)),
         "response_resolution": float(np.std(response) / np.mean(response)),
         "pt_mean": float(np.mean(ak.to_numpy(jets.jet_pt))),
@@ -172,3 +177,43 @@ def plot(results: dict[str, dict[str, dict]], path: Path | str) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110)
     plt.close(fig)
+
+
+def study_validation(
+    events: ak.Array, jets: ak.Array, radius: float, mass: int | None
+) -> dict[str, dict]:
+    """The study's own detector on one chunk: its leading reco ``jets`` (any detector)
+    against the truth jets of the same ``events``. ``mass`` (GeV) of a resonance sets
+    where the jet-mass peak is looked for (0.5 to 1.5 times it); None for a background."""
+    truth = truth_jets(events, radius)
+    mass_range = None if mass is None else (0.5 * mass, 1.5 * mass)
+    return {
+        "truth": {"jets": truth, **jet_summary(truth, truth, mass_range)},
+        "reco": {
+            "jets": jets,
+            "response": pt_response(truth, jets),
+            **jet_summary(truth, jets, mass_range),
+        },
+    }
+
+
+def study_table(results: dict[str, dict[str, dict]], detector: str) -> str:
+    """Markdown table: one row per sample, the reco figures of :data:`QUANTITIES` and
+    the truth jet-mass median beside the reco one."""
+    keys = [k for k in QUANTITIES if k != "met_median"]
+    header = ["sample", "events", *(QUANTITIES[k] for k in keys), "truth jet mass, median (GeV)"]
+    lines = [
+        f"Detector: {detector}; reco leading jets against the truth jets of the same events.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for sample, figures in results.items():
+        reco = figures["reco"]
+        cells = [f"{reco[k]:.4g}" if not np.isnan(reco[k]) else "-" for k in keys]
+        lines.append(
+            f"| {sample} | {reco['events']} | "
+            + " | ".join(cells)
+            + f" | {figures['truth']['mass_median']:.4g} |"
+        )
+    return "\n".join(lines) + "\n"

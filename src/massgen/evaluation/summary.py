@@ -1,7 +1,10 @@
-"""The study's score table: AUC and domain score per model and target mass.
+"""The study's score table: AUC, domain score and background rejection per model and
+target mass.
 
 domain score = AUC / AUC of the single-domain baseline PFN at the target mass, the
-latter averaged over seeds, for the same zoom setting (paper Sec. IV).
+latter averaged over seeds, for the same zoom setting (paper Sec. IV). Rejection
+1/epsilon_B at each working point of massgen.evaluation.roc, empty where no background
+jet passed.
 """
 
 from __future__ import annotations
@@ -12,9 +15,20 @@ from pathlib import Path
 
 import numpy as np
 
+from massgen.evaluation.roc import WORKING_POINTS
 from massgen.files import atomic_path, read_json
 
-COLUMNS = ("method", "sources", "zoom", "seed", "target", "auc", "domain_score")
+REJECTION = {f"{e:g}": f"rejection_{round(100 * e)}" for e in WORKING_POINTS}
+COLUMNS = (
+    "method",
+    "sources",
+    "zoom",
+    "seed",
+    "target",
+    "auc",
+    "domain_score",
+    *REJECTION.values(),
+)
 
 
 def domain_denominators(rows: list[dict]) -> dict[tuple[str, int], float]:
@@ -40,6 +54,9 @@ def summarise(metrics_paths: list[str], summary_path: str | Path) -> list[dict]:
                     "seed": m["seed"],
                     "target": int(target),
                     "auc": auc,
+                    **{
+                        column: m["rejection"][target][point] for point, column in REJECTION.items()
+                    },
                 }
             )
     denominators = domain_denominators(rows)
@@ -63,6 +80,7 @@ def read_summary(path: str | Path) -> list[dict]:
                 "target": int(r["target"]),
                 "auc": float(r["auc"]),
                 "domain_score": float(r["domain_score"]),
+                **{c: float(r[c]) if r[c] else float("inf") for c in REJECTION.values()},
             }
             for r in csv.DictReader(f)
         ]

@@ -7,42 +7,18 @@ from pathlib import Path
 import awkward as ak
 import numpy as np
 import pyhepmc
+from particle.pdgid import three_charge
 
 from massgen.errors import InputFileError
 
-CHARGE3 = {
-    1: -1,
-    2: 2,
-    3: -1,
-    4: 2,
-    5: -1,
-    6: 2,
-    11: -3,
-    13: -3,
-    15: -3,
-    24: 3,
-    211: 3,
-    321: 3,
-    411: 3,
-    431: 3,
-    521: 3,
-    2212: 3,
-    3222: 3,
-    3112: -3,
-    3312: -3,
-    3334: -3,
-    2224: 6,
-    4122: 3,
-    4232: 3,
-    4332: 0,
-    5122: 0,
-}
-
 
 def charge_of(pid: np.ndarray) -> np.ndarray:
-    """Electric charge of final-state PDG ids (leptons, and the long-lived hadrons)."""
-    table = np.vectorize(lambda p: CHARGE3.get(abs(int(p)), 0) * (1 if p > 0 else -1) / 3.0)
-    return table(pid).astype(np.float32) if len(pid) else np.zeros(0, np.float32)
+    """Electric charge (units of e) of PDG ids, from the id's digits (scikit-hep
+    ``particle``'s rules: quarks, leptons, bosons, hadrons, nuclei); 0 for an id that is
+    not a valid PDG id. Each distinct id is looked up once."""
+    ids, inverse = np.unique(np.asarray(pid), return_inverse=True)
+    table = np.array([(three_charge(int(i)) or 0) / 3.0 for i in ids], dtype=np.float32)
+    return table[inverse].reshape(np.shape(pid))
 
 
 def read_hepmc(path: Path | str) -> ak.Array:

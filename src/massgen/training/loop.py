@@ -127,17 +127,22 @@ def deterministic(device: torch.device) -> None:
 
 
 @torch.no_grad()
-def evaluate_loss(model: nn.Module, data: Batch, batch_size: int = 2000) -> float:
-    """Mean unweighted cross-entropy over ``data``."""
+def validation_metrics(
+    model: nn.Module, data: Batch, batch_size: int = 2000
+) -> tuple[float, float]:
+    """Mean unweighted cross-entropy over ``data``, and the fraction of jets whose
+    larger output is their class (accuracy at a signal probability of 0.5)."""
     model.eval()
-    total = 0.0
+    total, correct = 0.0, 0
     for start in range(0, len(data), batch_size):
         part = data.take(
             torch.arange(start, min(start + batch_size, len(data)), device=data.label.device)
         )
         logits = model(part.features, part.mask)
         total += functional.cross_entropy(logits, part.label, reduction="sum").item()
-    return total / max(len(data), 1)
+        correct += int((logits.argmax(dim=1) == part.label).sum().item())
+    n = max(len(data), 1)
+    return total / n, correct / n
 
 
 def _load_checkpoint(path: Path, key: dict) -> dict | None:
@@ -211,21 +216,23 @@ def fit(
             loss.backward()
             optimiser.step()
             losses.append(loss.item())
-        val_loss = evaluate_loss(model, val)
+        val_loss, val_accuracy = validation_metrics(model, val)
         seconds = time.perf_counter() - start
         history["epochs"].append(
             {
                 "epoch": epoch,
                 "train_loss": float(np.mean(losses)),
                 "val_loss": val_loss,
+                "val_accuracy": val_accuracy,
                 "seconds": seconds,
             }
         )
         log.info(
-            "epoch %d: train loss %.4f, val loss %.4f, %.0f jets/s",
+            "epoch %d: train loss %.4f, val loss %.4f, val accuracy %.3f, %.0f jets/s",
             epoch,
             np.mean(losses),
             val_loss,
+            val_accuracy,
             len(train) / seconds,
         )
         if val_loss < best["loss"]:

@@ -25,6 +25,7 @@ def planing_weights(
     """
     jet_mass = np.asarray(jet_mass, dtype=np.float64)
     event = np.ones(len(jet_mass)) if event_weight is None else np.asarray(event_weight, float)
+    # numpy, not hist: a bin lookup and a weighted count, which hist would not shorten.
     edges = np.linspace(jet_mass.min(), jet_mass.max() + 1e-9, bins + 1)
     index = np.clip(np.digitize(jet_mass, edges) - 1, 0, bins - 1)
     weights = np.empty(len(jet_mass))

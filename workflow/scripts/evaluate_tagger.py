@@ -1,4 +1,4 @@
-"""Rule evaluate_tagger: AUC per target mass and QCD sculpting of one tagger."""
+"""Rule evaluate_tagger: AUC, rejection and scores per target mass, QCD sculpting."""
 
 from massgen.logs import setup_logging
 
@@ -9,4 +9,5 @@ from massgen.evaluation.metrics import evaluate_job
 wc = snakemake.wildcards
 tests = dict(zip(snakemake.params.masses, snakemake.input.tests, strict=True))
 labels = {"method": wc.method, "sources": wc.sources, "zoom": wc.zoom, "seed": int(wc.seed)}
-evaluate_job(snakemake.params.model_dir, tests, snakemake.output.metrics, labels)
+out = snakemake.output
+evaluate_job(snakemake.params.model_dir, tests, out.metrics, out.scores, labels)
