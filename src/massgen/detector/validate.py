@@ -1,7 +1,8 @@
-"""The built-in detector against Delphes on the same generated events.
+"""Detector response: the built-in detector against Delphes on the same generated events
+(scripts/validate_detector.py), and a study's own detector against truth (the
+detector_response rule, :func:`study_validation`).
 
-For one set of final-state particles and Delphes' output on them, both detectors'
-leading anti-kt jets are compared with the leading jet of the visible particles
+Reco leading anti-kt jets are compared with the leading jet of the visible particles
 (truth): jet pT response (reco / truth pT; mean and resolution = standard deviation /
 mean), jet-mass peak (mode of a kernel density estimate) and width (half the 16-84 %
 interval), and missing ET. Units: GeV.

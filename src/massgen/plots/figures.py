@@ -7,8 +7,8 @@ Fig. 5: mean tagger output on QCD jets versus jet mass (sculpting).
 Per model: ROC curves on every target mass and the training curves.
 Curves are means over seeds; bands are one standard deviation. Every figure is built by
 a function that returns it (the plot tests compare it with a baseline image) and written
-by :func:`save`, as PNG and PDF, in mplhep's ROOT style with the label "Simulation" and
-the study's sqrt(s).
+by :func:`save` (PNG, and PDF beside the paper's figures and the detector response) in
+mplhep's ROOT style with the label "Simulation" and the study's sqrt(s).
 """
 
 from __future__ import annotations
