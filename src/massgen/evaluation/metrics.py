@@ -69,15 +69,13 @@ def evaluate_job(
     sample's mean).
     """
     model = load_model(model_dir, choose_device())
-    aucs, rejections, qcd_mass, qcd_score, rows = {}, {}, [], [], []
+    aucs, rejections, rows = {}, {}, []
     for mass, directory in sorted(test_dirs.items()):
         data = load_dataset(directory)
         score = predict(model, data["features"], data["mask"])
         label = np.asarray(data["label"])
         aucs[str(mass)] = roc_auc(label, score)
         rejections[str(mass)] = working_points(label, score)
-        qcd_mass.append(np.asarray(data["jet_mass"])[label == 0])
-        qcd_score.append(score[label == 0])
         rows.append(
             {
                 "target_mass": np.full(len(label), mass, np.int16),
@@ -88,14 +86,14 @@ def evaluate_job(
                 "weight": np.asarray(data["weight"], np.float32),
             }
         )
+    jets = {key: np.concatenate([r[key] for r in rows]) for key in rows[0]}
+    qcd = jets["label"] == 0  # sculpting pools the QCD jets of every target
     metrics = {
         **labels,
         "auc": aucs,
         "rejection": rejections,
-        "sculpting": sculpting(np.concatenate(qcd_mass), np.concatenate(qcd_score)),
+        "sculpting": sculpting(jets["jet_mass"][qcd], jets["score"][qcd]),
     }
-    write_parquet(
-        ak.Array({key: np.concatenate([r[key] for r in rows]) for key in rows[0]}), scores_path
-    )
+    write_parquet(ak.Array(jets), scores_path)
     write_json(metrics, metrics_path)
     return metrics
