@@ -41,7 +41,7 @@ def grid() -> list[tuple[str, dict]]:
 
 
 def main(study: Path) -> None:
-    data = study / "datasets"
+    data = study / "datasets" / "point_cloud"
     train = [str(data / str(m) / "zoom" / "train") for m in (150, 200, 250)]
     val = [str(data / str(m) / "zoom" / "val") for m in (150, 200, 250)]
     test = load_dataset(data / "300" / "zoom" / "test")
@@ -55,7 +55,7 @@ def main(study: Path) -> None:
                 "training": {"max_epochs": 15, method: options},
             }
         )
-        job = params.training(config, method)
+        job = params.training(config, "pfn", method)
         with tempfile.TemporaryDirectory() as out:
             train_job(job["model"], job["method"], train, val, out, 0, job["loop"])
             model = load_model(out)

@@ -116,16 +116,27 @@ def test_version_comes_from_pyproject():
 def test_grid_constants_and_registries_match_the_schema():
     """The names the workflow's wildcards use and the registries agree with the schema."""
     from massgen.grid import SPLITS
-    from massgen.registry import METHODS, MODELS
+    from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 
     schema = load_schema()["properties"]
     assert tuple(schema["split"]["properties"]) == SPLITS
     training = schema["training"]["properties"]
     assert training["methods"]["default"] == list(METHODS)
-    assert training["model"]["default"] in MODELS
-    assert set(schema["models"]["properties"]) <= set(MODELS)
+    assert set(training["models"]["default"]) <= set(MODELS)
+    assert set(schema["models"]["properties"]) == set(MODELS), "a model without its settings"
+    for entry in REPRESENTATIONS.values():
+        assert set(entry.settings) <= set(schema["datasets"]["properties"])
     sections = {name for name, sub in training.items() if sub.get("type") == "object"}
     assert sections <= set(METHODS), "a settings section without a registered method"
+
+
+def test_unknown_model_and_comparison_split_are_named():
+    with pytest.raises(ConfigError, match=r"training\.models\[1\]: unknown model 'bdt'"):
+        validate_config({**MINIMAL, "training": {"models": ["pfn", "bdt"]}})
+    with pytest.raises(ConfigError, match=r"plots\.comparison_split: \[150, 250\]"):
+        validate_config({**MINIMAL, "plots": {"comparison_split": [150, 250]}})
+    chosen = validate_config({"study": "x"})["plots"]["comparison_split"]
+    assert chosen == [150, 200, 250]  # the default study's largest split
 
 
 def test_several_jets_need_another_selection():

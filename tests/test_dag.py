@@ -154,7 +154,7 @@ def test_default_study_dag(tmp_path):
     assert counts["simulate_detector"] == counts["cluster_jets"] == n_chunks
     assert counts["select_jets"] == n_chunks
     assert counts["merge_cutflow"] == len(config["masses"]) + 1
-    assert counts["index_window"] == counts["build_datasets"] == len(config["masses"])
+    assert counts["index_window"] == counts["build_datasets"] == len(config["masses"])  # PFN
     n_models = trainings(config, config["training"]["methods"])
     assert n_models == (10 + 3 * len(config["training"]["methods"])) * 2 * 2
     assert counts["train_tagger"] == counts["evaluate_tagger"] == n_models
@@ -299,8 +299,10 @@ def test_delphes_card_is_a_param_of_every_delphes_job(switch):
         ("events/zp175/chunk0.parquet", "zp175: not a sample of study 'smoke'"),
         ("jets/qcd/chunk9.parquet", "qcd chunk 9: study 'smoke' has chunks 0-1"),
         ("datasets/index/175/train.parquet", "mass 175: not in the masses [150, 600]"),
-        ("scores/baseline/175/nozoom/seed0.json", "baseline/175: no such training"),
-        ("scores/metareg/150/zoom/seed0.json", "metareg/150: no such training"),
+        ("scores/pfn/baseline/175/nozoom/seed0.json", "pfn/baseline/175: no such training"),
+        ("scores/pfn/metareg/150/zoom/seed0.json", "pfn/metareg/150: no such training"),
+        ("scores/efn/baseline/150/zoom/seed0.json", "efn/baseline/150: no such training"),
+        ("datasets/image/150/zoom/test", "representation image: not built in study 'smoke'"),
     ],
 )
 def test_targets_off_the_grid_are_refused(target, message, tmp_path):

@@ -38,12 +38,12 @@ def test_toy_model_and_method_run_through_the_workflow(smoke_run, tmp_path):
     config = yaml.safe_load(SMOKE.read_text())
     config["extensions"] = ["tests.toy_extension"]
     config["models"] = {"mean": {"width": 6}}
-    config["training"] |= {"model": "mean", "methods": ["head_only"]}
+    config["training"] |= {"models": ["mean"], "methods": ["head_only"]}
     path = tmp_path / "toy.yaml"
     path.write_text(yaml.safe_dump(config))
     targets = [
         paths.METRICS.format(
-            study="smoke", method="head_only", sources="150-600", zoom=zoom, seed=seed
+            study="smoke", model="mean", method="head_only", sources="150-600", zoom=zoom, seed=seed
         )
         for zoom in ("nozoom", "zoom")
         for seed in (0, 1)
@@ -56,6 +56,7 @@ def test_toy_model_and_method_run_through_the_workflow(smoke_run, tmp_path):
         assert set(metrics["auc"]) == {"150", "600"}
         model_dir = work / paths.MODEL.format(
             study="smoke",
+            model="mean",
             method="head_only",
             sources="150-600",
             zoom=metrics["zoom"],

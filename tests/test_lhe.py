@@ -292,7 +292,7 @@ def test_negative_weights_reach_the_cutflow_and_the_training_weights(tmp_path):
         "generation": {"lhe": {"qcd": str(NLO)}},
     }
     (tmp_path / "nlo.yaml").write_text(yaml.safe_dump(config))
-    train = "results/nlo/datasets/150/nozoom/train"
+    train = "results/nlo/datasets/point_cloud/150/nozoom/train"
     done = snakemake(tmp_path, "--configfile", str(tmp_path / "nlo.yaml"), "--cores", "2", train)
     assert done.returncode == 0, done.stderr[-3000:]
     w0 = read_lhe(NLO)["weights_pb"]["max"]  # every weight is +-w0

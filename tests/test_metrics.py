@@ -69,10 +69,13 @@ def test_sculpting_bin_edges():
 
 
 def test_domain_score_uses_single_mass_baseline(tmp_path):
-    def metrics(sources, seed, aucs):
-        path = tmp_path / f"{sources}-{seed}.json"
+    """Each tagger's domain score divides by its own single-mass baselines."""
+
+    def metrics(sources, seed, aucs, model="pfn"):
+        path = tmp_path / f"{model}-{sources}-{seed}.json"
         write_json(
             {
+                "model": model,
                 "method": "baseline",
                 "sources": sources,
                 "zoom": "zoom",
@@ -89,11 +92,15 @@ def test_domain_score_uses_single_mass_baseline(tmp_path):
         metrics("150", 1, {150: 0.80, 600: 0.62}),
         metrics("600", 0, {150: 0.70, 600: 0.80}),
         metrics("150-600", 0, {150: 0.85, 600: 0.72}),
+        metrics("150", 0, {150: 0.5, 600: 0.5}, "efn"),
+        metrics("600", 0, {150: 0.5, 600: 0.5}, "efn"),
+        metrics("150-600", 0, {150: 0.5, 600: 0.6}, "efn"),
     ]
     summarise(paths, tmp_path / "summary.csv")
-    rows = {
-        (r["sources"], r["seed"], r["target"]): r for r in read_summary(tmp_path / "summary.csv")
-    }
+    table = read_summary(tmp_path / "summary.csv")
+    rows = {(r["sources"], r["seed"], r["target"]): r for r in table if r["model"] == "pfn"}
+    efn = {(r["sources"], r["target"]): r for r in table if r["model"] == "efn"}
+    assert efn[("150-600", 600)]["domain_score"] == pytest.approx(0.6 / 0.5)
     assert rows[("150-600", 0, 150)]["domain_score"] == pytest.approx(0.85 / 0.85)
     assert rows[("150-600", 0, 600)]["domain_score"] == pytest.approx(0.72 / 0.80)
     assert rows[("150", 0, 600)]["domain_score"] == pytest.approx(0.60 / 0.80)

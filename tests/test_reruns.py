@@ -66,6 +66,20 @@ SELECTION = from_chunks("select_jets", 4, 3)
 TRAINING = scores(TRAININGS)
 ONE_METHOD = scores(PER_METHOD)
 
+PARTICLENET_CHANGES = [
+    (model, key, value)
+    for model in ("particlenet", "particlenet_lite")
+    for key, value in (
+        ("k", 4),
+        ("channels", [[16, 16]]),
+        ("dense_sizes", [32]),
+        ("dropout", 0.2),
+        ("fusion", True),
+        ("coordinates", ["eta_rot"]),
+        ("input_batchnorm", False),
+    )
+]
+
 # key -> (new value, rule -> jobs scheduled). Keys whose value cannot change alone
 # (split fractions must sum to 1) are changed in pairs in PAIRED below.
 RERUNS: dict[str, tuple[object, dict[str, int]]] = {
@@ -132,10 +146,27 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "jets.radius": (0.8, from_chunks("cluster_jets", 4, 3)),
     "jets.n_leading": (None, {}),  # the study's selection takes one jet: test_config.py
     "datasets.max_constituents": (50, from_datasets()),
+    "datasets.image_pixels": (25, {}),  # no model of the smoke study reads images
     "extensions": (["tests.toy_extension"], {}),
     "models.pfn.phi_sizes": ([50, 50, 128], TRAINING),
     "models.pfn.f_sizes": ([50, 50], TRAINING),
-    "training.model": (None, {}),  # another model needs an extension: a case of its own
+    # Settings of models the smoke study does not train change nothing.
+    **{
+        f"models.{model}.{key}": (value, {})
+        for model, key, value in (
+            ("efn", "phi_sizes", [50, 50, 128]),
+            ("efn", "f_sizes", [50, 50]),
+            ("efn", "weight", "g_pid"),
+            ("efn", "coordinates", ["eta_rot"]),
+            ("cnn", "conv_channels", [32, 32, 64, 64]),
+            ("cnn", "kernel_sizes", [3, 3, 3, 3]),
+            ("cnn", "pool_after", [True, True, False, False]),
+            ("cnn", "dense_sizes", [64]),
+            *PARTICLENET_CHANGES,
+        )
+    },
+    "training.models": (None, {}),  # other models: cases of their own
+    "plots.comparison_split": ([150, 600], {}),  # one model: no comparison figure
     "training.source_splits": ([], scores(0)),
     "training.seeds": (3, scores(9 * 2)),  # 9 models x 2 zooms, seed 2 only
     "training.learning_rate": (0.002, TRAINING),
@@ -230,10 +261,21 @@ def test_a_change_reruns_exactly_what_it_touches(smoke_run, tmp_path):
     added = changed("extensions", ["tests.toy_extension"])
     added["training"]["methods"] = [*SMOKE_CONFIG_METHODS, "head_only"]
     cases["a new method"], expected["a new method"] = added, ONE_METHOD
-    # Another model (training.model) retrains and re-evaluates every tagger.
+    # Another model (training.models) trains and evaluates the whole grid for it.
     other = changed("extensions", ["tests.toy_extension"])
-    other["training"]["model"], other["models"] = "mean", {"mean": {"width": 6}}
-    cases["training.model"], expected["training.model"] = other, TRAINING
+    other["training"]["models"], other["models"] = ["mean"], {"mean": {"width": 6}}
+    cases["another model"], expected["another model"] = other, TRAINING
+    # A second model on images adds its datasets, its grid, its figures and the
+    # comparison; the PFN's figures are redrawn from the grown score table.
+    added_model = changed("training.models", ["pfn", "cnn"])
+    added_model["datasets"] = {"image_pixels": 25}
+    cases["a new model"] = added_model
+    expected["a new model"] = {
+        "build_datasets": 2,
+        **scores(TRAININGS),
+        "plot_scores": 2,
+        "plot_comparison": 1,
+    }
     with ThreadPoolExecutor(2) as pool:
         found = dict(
             zip(

@@ -30,3 +30,14 @@ def test_paper_trainings_fit_a_day_on_one_gpu():
     assert 60 < baseline < metareg < 24 * 60
     assert training_minutes(jets // 3, loop, {}) < baseline
     assert training_minutes(100, {"max_epochs": 3, "batch_size": 50}, {}) == 10
+
+
+def test_slower_taggers_ask_for_more_within_a_day():
+    """A tagger slower per jet than the PFN asks for more time, never beyond the GPU
+    partition's day (a longer one resumes from its checkpoint when rerun)."""
+    loop = {"max_epochs": 100, "batch_size": 200}
+    jets = 200_000
+    pfn = training_minutes(jets, loop, {}, "pfn")
+    assert pfn < training_minutes(jets, loop, {}, "particlenet_lite")
+    assert training_minutes(jets, loop, {}, "particlenet") == 24 * 60
+    assert training_minutes(jets, loop, {}, "an_extension_model") == pfn

@@ -35,7 +35,8 @@ def test_smoke_outputs(smoke_run):
     # A finished training leaves no state to resume from.
     assert not list((smoke_run / "results").rglob("checkpoint.pt"))
     assert not list((smoke_run / "results").rglob("meta.pt"))
-    for name in (*paths.FIGURES, "detector_response"):
+    names = [*paths.FIGURES, "detector_response", *(f"pfn/{f}" for f in paths.MODEL_FIGURES)]
+    for name in names:
         png = smoke_run / paths.plot(name).format(study="smoke")
         assert png.stat().st_size > 10_000
         assert png.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
@@ -49,13 +50,18 @@ def test_scores_and_report(smoke_run):
     summary = (smoke_run / paths.SUMMARY.format(study="smoke")).read_text().splitlines()
     # Baselines on 150 and 600, every method on 150-600; x 2 zooms x 2 seeds x 2 targets.
     assert len(summary) == 1 + (2 + len(methods)) * 2 * 2 * 2
-    assert summary[0].endswith(",auc,domain_score,rejection_30,rejection_50")
-    trained = {line.split(",")[0] for line in summary[1:]}
-    assert trained == set(methods)
+    assert (
+        summary[0]
+        == "model,method,sources,zoom,seed,target,auc,domain_score,rejection_30,rejection_50"
+    )
+    trained = {tuple(line.split(",")[:2]) for line in summary[1:]}
+    assert trained == {("pfn", method) for method in methods}
     # Every test jet of every target, scored by each model.
     scores = read_parquet(
         smoke_run
-        / paths.SCORES.format(study="smoke", method="l1", sources="150-600", zoom="zoom", seed=1)
+        / paths.SCORES.format(
+            study="smoke", model="pfn", method="l1", sources="150-600", zoom="zoom", seed=1
+        )
     )
     assert ak.fields(scores) == ["target_mass", "label", "score", "jet_mass", "jet_pt", "weight"]
     tests = [

@@ -93,6 +93,7 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         missing = sorted(set(sources) - set(config["masses"]))
         if missing:
             raise ConfigError(f"training.source_splits[{i}]: masses {missing} are not in masses")
+    _choose_comparison_split(config)
     if config["jets"]["n_leading"] != 1:
         raise ConfigError(
             "jets.n_leading: the mass-window selection takes the leading jet alone; "
@@ -101,6 +102,19 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
     _check_registered(config, schema)
     _check_lhe_files(config)
     return config
+
+
+def _choose_comparison_split(config: dict) -> None:
+    """Fill ``plots.comparison_split`` (the split with the most masses when unset) and
+    check that it is one of the study's source splits."""
+    splits = [sorted(s) for s in config["training"]["source_splits"]]
+    chosen = config["plots"]["comparison_split"]
+    if chosen is None:
+        config["plots"]["comparison_split"] = max(splits, key=len) if splits else None
+    elif sorted(chosen) not in splits:
+        raise ConfigError(
+            f"plots.comparison_split: {chosen} is not one of training.source_splits {splits}"
+        )
 
 
 def _check_lhe_files(config: dict) -> None:
@@ -132,10 +146,11 @@ def _check_registered(config: dict, schema: dict) -> None:
             )
         if key in METHODS and not isinstance(value, dict):
             raise ConfigError(f"training.{key}: a method's settings must be a mapping")
-    if training["model"] not in MODELS:
-        raise ConfigError(
-            f"training.model: unknown model {training['model']!r}; registered: {', '.join(MODELS)}"
-        )
+    for i, model in enumerate(training["models"]):
+        if model not in MODELS:
+            raise ConfigError(
+                f"training.models[{i}]: unknown model {model!r}; registered: {', '.join(MODELS)}"
+            )
     for i, method in enumerate(training["methods"]):
         if method in declared and declared[method].get("type") != "object":
             raise ConfigError(f"training.methods[{i}]: {method!r} names a training setting")

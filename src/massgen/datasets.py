@@ -1,12 +1,14 @@
-"""Balanced, memory-mappable datasets per (target mass, split, zoom).
+"""Balanced, memory-mappable datasets per (representation, target mass, split, zoom).
 
 A dataset directory holds the arrays of its representation (for point clouds
-``features.npy`` (n, max_constituents, 4) and ``mask.npy``), ``label.npy`` (the class:
+``features.npy`` (n, max_constituents, 4) and ``mask.npy``; for jet images
+``features.npy`` (n, pixels, pixels)), ``label.npy`` (the class:
 1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV), the event
 weights ``weight.npy``, and
 ``meta.json`` (representation, its inputs, class count, array names). Each (mass, split)
 holds equal numbers of Z' and QCD jets, chosen in the window's index
-(:func:`massgen.selection.window_index`), identically for every method. Datasets are
+(:func:`massgen.selection.window_index`), identically for every representation and
+method. Datasets are
 filled chunk by chunk, so memory stays at one chunk's jets.
 """
 
@@ -25,14 +27,12 @@ import numpy as np
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
 from massgen.grid import SPLITS, ZOOMS
-from massgen.preprocess import jet_images
+from massgen.preprocess import IMAGE_EXTENT, jet_images
 from massgen.representations import representation_module
 from massgen.samples import parse_sample
 from massgen.weights import event_weights
 
 log = logging.getLogger(__name__)
-
-IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of the jet images in eta', phi'
 
 
 def _allocate(directory: Path, n: int, representation: str, settings: dict, meta: dict) -> dict:
@@ -67,17 +67,16 @@ def build_window(
     index_paths: dict[str, str],
     mass: int,
     out_dirs: dict[str, dict[str, str]],
-    images_paths: dict[str, str],
     representation: str,
     settings: dict,
 ) -> None:
-    """All datasets of one target mass, streamed chunk by chunk into memory-mapped arrays.
+    """All datasets of one representation and target mass, streamed chunk by chunk into
+    memory-mapped arrays.
 
     ``index_paths[split]`` are the window's index files (their ``balanced`` jets are
     kept); ``out_dirs[zoom][split]`` receive the datasets of the registered
-    ``representation`` (with its ``settings``, e.g. max_constituents) and
-    ``images_paths[zoom]`` the average jet images of the train split (Z' and QCD, from
-    the point-cloud features, Fig. 1). Only one chunk of jets is in memory at a time.
+    ``representation`` (with its ``settings``, e.g. max_constituents). Only one chunk of
+    jets is in memory at a time.
     """
     n_classes = 1 + max(parse_sample(sample).label for sample in selected_paths)
     index = {split: read_parquet(path) for split, path in index_paths.items()}
@@ -100,7 +99,6 @@ def build_window(
             for (zoom, split), tmp in tmp_dirs.items()
         }
         encode = functools.partial(representation_module(representation).encode, settings=settings)
-        images = {(zoom, label): 0.0 for zoom in ZOOMS for label in (0, 1)}
         for sample, paths in selected_paths.items():
             for chunk, path in enumerate(paths):
                 _fill_from_chunk(
@@ -110,26 +108,14 @@ def build_window(
                     index,
                     rows_by_chunk,
                     arrays,
-                    images,
                     encode,
                 )
         for array_set in arrays.values():
             for array in array_set.values():
                 array.flush()
-    for zoom in ZOOMS:
-        n = {
-            value: max(int(np.sum(ak.to_numpy(index["train"].label) == value)), 1)
-            for value in (0, 1)
-        }
-        with atomic_path(images_paths[zoom]) as tmp, tmp.open("wb") as f:
-            np.savez(
-                f,
-                signal=images[(zoom, 1)] / n[1],
-                qcd=images[(zoom, 0)] / n[0],
-                extent=IMAGE_EXTENT[zoom],
-            )
     log.info(
-        "m = %d GeV: %s jets (balanced) in train/val/test",
+        "%s, m = %d GeV: %s jets (balanced) in train/val/test",
+        representation,
         mass,
         "/".join(str(len(index[s])) for s in SPLITS),
     )
@@ -156,7 +142,6 @@ def _fill_from_chunk(
     index: dict[str, ak.Array],
     rows_by_chunk: dict[str, dict[tuple[str, int], np.ndarray]],
     arrays: dict,
-    images: dict,
     encode: Callable[..., dict[str, np.ndarray]],
 ) -> None:
     """Preprocess the indexed jets of one selected chunk into their rows of every dataset."""
@@ -182,12 +167,24 @@ def _fill_from_chunk(
             out["jet_mass"][mine] = ak.to_numpy(picked.jet_mass)
             out["jet_pt"][mine] = ak.to_numpy(picked.jet_pt)
             out["weight"][mine] = event_weights(ix)[mine]
-            features = encoded["features"]
-            if split == "train":
-                for value in (0, 1):
-                    images[(zoom, value)] = images[(zoom, value)] + len(
-                        features[label == value]
-                    ) * jet_images(features[label == value], extent=IMAGE_EXTENT[zoom])
+
+
+def average_jet_images(directory: str | Path, zoom: str, block: int = 20000) -> dict:
+    """The average pT-fraction image of the QCD (``qcd``) and Z' (``signal``) jets of a
+    point-cloud dataset, over eta', phi' in [-``extent``, ``extent``] (Fig. 1; the
+    half-width depends on ``zoom``). Reads ``block`` jets at a time."""
+    data = load_dataset(directory)
+    extent = IMAGE_EXTENT[zoom]
+    label = np.asarray(data["label"])
+    images = {}
+    for name, value in (("qcd", 0), ("signal", 1)):
+        rows = np.flatnonzero(label == value)
+        total = 0.0
+        for start in range(0, len(rows), block):
+            part = np.asarray(data["features"][rows[start : start + block]])
+            total = total + len(part) * jet_images(part, extent=extent)
+        images[name] = total / max(len(rows), 1)
+    return {**images, "extent": extent}
 
 
 def load_meta(directory: str | Path) -> dict:

@@ -12,7 +12,7 @@ from massgen.errors import ConfigError
 from massgen.generation.settings import QUIET
 from massgen.grid import SPLITS
 from massgen.paths import chunk_events, n_chunks, sample_events, sources_label
-from massgen.registry import METHODS, MODELS
+from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.samples import parse_sample, study_samples
 from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
 
@@ -122,30 +122,34 @@ def selection(config: dict) -> dict:
     }
 
 
-def representation(config: dict) -> dict:
-    """The representation build_datasets writes and its settings: point clouds of at
-    most ``datasets.max_constituents`` constituents (the mass-generalisation study)."""
-    return {
-        "name": "point_cloud",
-        "settings": {"max_constituents": config["datasets"]["max_constituents"]},
-    }
+def representation(config: dict, name: str) -> dict:
+    """What a build_datasets job of one representation reads: its name and its settings
+    (the ``datasets`` keys its registry entry names, e.g. max_constituents)."""
+    keys = REPRESENTATIONS[name].settings
+    return {"name": name, "settings": {key: config["datasets"][key] for key in keys}}
+
+
+def representations(config: dict) -> list[str]:
+    """Representations the study builds: point clouds (Fig. 1 reads them) and those of
+    its models, in registry order."""
+    wanted = {"point_cloud"} | {MODELS[m].representation for m in config["training"]["models"]}
+    return [name for name in REPRESENTATIONS if name in wanted]
 
 
 LOOP_KEYS = ("learning_rate", "batch_size", "max_epochs", "patience")
 
 
-def training(config: dict, method: str) -> dict:
+def training(config: dict, model: str, method: str) -> dict:
     """What one training job reads: the model, where its code lives and its
     hyper-parameters (``models.<model>``), the loop's settings, and the method, where its
     code lives and its own settings (``training.<method>``; none for a method without a
     section). Jobs need no registry: extensions are imported where the DAG is built."""
     section = config["training"]
-    name = section["model"]
     return {
         "model": {
-            "name": name,
-            "target": MODELS[name],
-            "hparams": dict(config["models"].get(name, {})),
+            "name": model,
+            "target": MODELS[model].target,
+            "hparams": dict(config["models"].get(model, {})),
         },
         "loop": {key: section[key] for key in LOOP_KEYS},
         "method": {
@@ -156,19 +160,22 @@ def training(config: dict, method: str) -> dict:
     }
 
 
-def model_grid(config: dict) -> list[tuple[str, str]]:
-    """(method, sources label) of every training: the baseline on each single mass (the
-    domain-score denominators), every configured method on each multi-mass split."""
+def model_grid(config: dict) -> list[tuple[str, str, str]]:
+    """(model, method, sources label) of every training: for each model, the baseline on
+    each single mass (the domain-score denominators) and every configured method on each
+    multi-mass split."""
     singles = [("baseline", sources_label([m])) for m in config["masses"]]
     splits = [sources_label(s) for s in config["training"]["source_splits"]]
-    return singles + [(m, s) for s in splits for m in config["training"]["methods"]]
+    per_model = singles + [(m, s) for s in splits for m in config["training"]["methods"]]
+    return [(model, *job) for model in config["training"]["models"] for job in per_model]
 
 
 def check_target(config: dict, wildcards: dict) -> None:
     """Refuse a job outside the study's grid, as a config with that value is refused.
 
     A target asked for by path (``.../events/zp175/chunk0.parquet``) must name a sample,
-    chunk, mass window and (method, sources) training of the configured study.
+    chunk, mass window, representation and (model, method, sources) training of the
+    configured study.
     """
     where = f"study {config['study']!r}"
     samples = [s.name for s in study_samples(config["masses"])]
@@ -188,9 +195,14 @@ def check_target(config: dict, wildcards: dict) -> None:
     if mass is not None and int(mass) not in config["masses"]:
         raise ConfigError(f"mass {mass}: not in the masses {config['masses']} of {where}")
     if "sources" in wildcards:
-        training = (wildcards["method"], wildcards["sources"])
+        training = (wildcards["model"], wildcards["method"], wildcards["sources"])
         if training not in model_grid(config):
             raise ConfigError(
-                f"{'/'.join(training)}: no such training in {where} "
-                "(config keys masses, training.methods, training.source_splits)"
+                f"{'/'.join(training)}: no such training in {where} (config keys masses, "
+                "training.models, training.methods, training.source_splits)"
             )
+    if "representation" in wildcards and wildcards["representation"] not in representations(config):
+        raise ConfigError(
+            f"representation {wildcards['representation']}: not built in {where} "
+            f"(its models need {', '.join(representations(config))}; config key training.models)"
+        )

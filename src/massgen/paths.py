@@ -1,6 +1,7 @@
 """The results tree, spelled once: Snakemake rules, scripts and tests import these patterns.
 
-Patterns hold Snakemake wildcards in braces ({study}, {sample}, {chunk}, {mass}, {split}).
+Patterns hold Snakemake wildcards in braces ({study}, {sample}, {chunk}, {mass}, {split},
+{representation}, {zoom}, {model}, {method}, {sources}, {seed}).
 """
 
 from __future__ import annotations
@@ -26,23 +27,29 @@ CUTFLOW = RESULTS + "/jets/{sample}/cutflow.json"
 CUTFLOW_TABLE = RESULTS + "/cutflow.md"
 DETECTOR_RESPONSE = RESULTS + "/detector_response.md"  # figure: plot("detector_response")
 INDEX = RESULTS + "/datasets/index/{mass}/{split}.parquet"
-DATASET = RESULTS + "/datasets/{mass}/{zoom}/{split}"
-IMAGES = RESULTS + "/datasets/{mass}/{zoom}/images.npz"
-MODEL = RESULTS + "/models/{method}/{sources}/{zoom}/seed{seed}"
+DATASET = RESULTS + "/datasets/{representation}/{mass}/{zoom}/{split}"
+MODEL = RESULTS + "/models/{model}/{method}/{sources}/{zoom}/seed{seed}"
 MODEL_WEIGHTS = MODEL + "/model.pt"
 MODEL_HISTORY = MODEL + "/history.json"
 MODEL_HPARAMS = MODEL + "/hparams.json"
-METRICS = RESULTS + "/scores/{method}/{sources}/{zoom}/seed{seed}.json"
-SCORES = RESULTS + "/scores/{method}/{sources}/{zoom}/seed{seed}.parquet"  # per test jet
-MODEL_PLOTS = RESULTS + "/plots/models"  # <method>/<sources>/<zoom>/seed<k>.{png,pdf}
+METRICS = RESULTS + "/scores/{model}/{method}/{sources}/{zoom}/seed{seed}.json"
+SCORES = RESULTS + "/scores/{model}/{method}/{sources}/{zoom}/seed{seed}.parquet"  # per test jet
+MODEL_PLOTS = RESULTS + "/plots/models"  # <model>/<method>/<sources>/<zoom>/seed<k>.png
 SUMMARY = RESULTS + "/scores/summary.csv"
 PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
-FIGURES = ("fig1_jet_images", "fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")
+FIGURES = ("fig1_jet_images",)  # one per study
+MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")  # per model
+COMPARISON = "model_comparison"  # domain scores of every model on one split (two models or more)
 
 
 def plot(name: str, ext: str = "png") -> str:
     """One figure's file (PNG, and the PDF written beside it) under results/{study}/plots/."""
     return PLOT.replace("{name}", name).removesuffix(".png") + "." + ext
+
+
+def model_plot(name: str, ext: str = "png") -> str:
+    """One of a model's figures (:data:`MODEL_FIGURES`): results/{study}/plots/{model}/."""
+    return plot("{model}/" + name, ext)
 
 
 def log(rule: str, wildcards: str) -> str:

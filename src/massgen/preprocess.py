@@ -1,10 +1,17 @@
-"""Jet preprocessing of the paper (Sec. III): point clouds, zoom and jet images.
+"""Jet preprocessing: the founding paper's point clouds (Sec. III) and zoom, and seed
+001's jet images.
 
-Each jet becomes at most ``max_constituents`` rows of (pT/pT_J, eta', phi', g(pid)):
-constituents are translated so that the leading one sits at the origin of the
-(eta, phi) plane, rotated so that the pT-weighted centre lies directly below it
+Point clouds: each jet becomes at most ``max_constituents`` rows of (pT/pT_J, eta',
+phi', g(pid)): constituents are translated so that the leading one sits at the origin of
+the (eta, phi) plane, rotated so that the pT-weighted centre lies directly below it
 (negative phi' axis), and optionally zoomed: eta' and phi' are scaled so that the mean
 distance of the other constituents from the leading one is ``ZOOM_DISTANCE`` = 0.1.
+
+Jet images (seed 001, Sec. 2): constituents are centred on the pT-weighted centroid,
+rotated so that the principal axis of the pT-weighted constituents is horizontal (the
+eta' axis), flipped so that the hardest constituent lies in the upper right quadrant,
+optionally zoomed by the same factor as the point clouds, and pixelated: pixel = sum of
+pT / pT_J over [-1, 1]^2 in (eta', phi') ([-0.5, 0.5]^2 after zoom, as Fig. 1).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import awkward as ak
 import numpy as np
 
 ZOOM_DISTANCE = 0.1
+IMAGE_EXTENT = {"nozoom": 1.0, "zoom": 0.5}  # half-width of jet images in eta', phi'
 
 # g(pid): "small floats beginning at 0.05 and incrementing 0.1 for each class", with the
 # classes in the order of the paper's dataset record (DESIGN.md).
@@ -70,12 +78,7 @@ def point_clouds(
     features : (n_jets, max_constituents, 4) float32, (pT/pT_J, eta', phi', g(pid))
     mask : (n_jets, max_constituents) bool, True for real constituents
     """
-    padded = ak.pad_none(constituents[:, :max_constituents], max_constituents, clip=True)
-    mask = ak.to_numpy(~ak.is_none(padded.pt, axis=1))
-    filled = {
-        f: ak.to_numpy(ak.fill_none(padded[f], 0)).astype(np.float64)
-        for f in ("pt", "eta", "phi", "pid", "charge")
-    }
+    filled, mask = _padded(constituents, max_constituents)
     pt = filled["pt"]
     deta = (filled["eta"] - filled["eta"][:, :1]) * mask
     dphi = wrap_phi(filled["phi"] - filled["phi"][:, :1]) * mask
@@ -108,6 +111,76 @@ def mean_distance(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
     others[:, 0] = False
     distance = np.hypot(x, y) * others
     return np.maximum(distance.sum(axis=1) / np.maximum(others.sum(axis=1), 1), 1e-6)
+
+
+def _padded(constituents: ak.Array, width: int | None = None) -> tuple[dict, np.ndarray]:
+    """(pt, eta, phi, pid, charge) of each jet's first ``width`` constituents (all when
+    None) as zero-padded float64 arrays, and the mask of real constituents."""
+    if width is None:
+        width = max(int(ak.max(ak.num(constituents, axis=1), initial=0)), 1)
+    padded = ak.pad_none(constituents[:, :width], width, clip=True)
+    mask = ak.to_numpy(~ak.is_none(padded.pt, axis=1))
+    filled = {
+        f: ak.to_numpy(ak.fill_none(padded[f], 0)).astype(np.float64)
+        for f in ("pt", "eta", "phi", "pid", "charge")
+    }
+    return filled, mask
+
+
+def image_coordinates(
+    pt: np.ndarray, eta: np.ndarray, phi: np.ndarray, mask: np.ndarray, zoom: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(eta', phi') of padded constituents (pT-ordered, the hardest first) after seed 001's
+    centring on the pT-weighted centroid, rotation of the principal axis to the eta'
+    axis and flip of the hardest constituent into the upper right quadrant; with
+    ``zoom`` scaled by the point clouds' zoom factor."""
+    deta = (eta - eta[:, :1]) * mask
+    dphi = wrap_phi(phi - phi[:, :1]) * mask
+    weight = pt * mask / np.maximum((pt * mask).sum(axis=1, keepdims=True), 1e-12)
+    x = (deta - (weight * deta).sum(axis=1, keepdims=True)) * mask
+    y = (dphi - (weight * dphi).sum(axis=1, keepdims=True)) * mask
+    sxx, syy, sxy = ((weight * a * b).sum(axis=1) for a, b in ((x, x), (y, y), (x, y)))
+    axis = (0.5 * np.arctan2(2 * sxy, sxx - syy))[:, None]  # major axis of the pT ellipse
+    x, y = x * np.cos(axis) + y * np.sin(axis), -x * np.sin(axis) + y * np.cos(axis)
+    if zoom:
+        scale = ZOOM_DISTANCE / mean_distance(deta, dphi, mask)
+        x, y = x * scale[:, None], y * scale[:, None]
+    x = x * np.where(x[:, :1] < 0, -1.0, 1.0)
+    y = y * np.where(y[:, :1] < 0, -1.0, 1.0)
+    return x, y
+
+
+def pixelate(
+    x: np.ndarray, y: np.ndarray, weight: np.ndarray, mask: np.ndarray, pixels: int, extent: float
+) -> np.ndarray:
+    """Per-jet images (n, pixels, pixels) of ``weight`` summed over [-extent, extent]^2:
+    axis 1 is x (eta'), axis 2 y (phi'), both increasing; a point on the upper edge
+    counts in the last pixel (as numpy.histogram2d), points outside are dropped."""
+    # By hand, not numpy.histogram2d per jet (a Python loop over jets) nor hist: one
+    # bincount fills every jet's image at once.
+    n = len(x)
+
+    def index(v: np.ndarray) -> np.ndarray:
+        i = np.floor((v + extent) / (2 * extent) * pixels).astype(np.int64)
+        return np.where(v == extent, pixels - 1, i)
+
+    ix, iy = index(x), index(y)
+    inside = mask & (ix >= 0) & (ix < pixels) & (iy >= 0) & (iy < pixels)
+    jet = np.broadcast_to(np.arange(n)[:, None], x.shape)
+    flat = (jet * pixels + ix) * pixels + iy
+    counts = np.bincount(flat[inside], weights=weight[inside], minlength=n * pixels * pixels)
+    return counts.reshape(n, pixels, pixels).astype(np.float32)
+
+
+def images(constituents: ak.Array, jet_pt: np.ndarray, pixels: int, zoom: bool) -> np.ndarray:
+    """Seed 001's jet images of every constituent: (n_jets, pixels, pixels) float32 with
+    pixel = sum pT / pT_J (``jet_pt`` in GeV), over eta', phi' in [-1, 1]
+    ([-0.5, 0.5] with ``zoom``)."""
+    filled, mask = _padded(constituents)
+    x, y = image_coordinates(filled["pt"], filled["eta"], filled["phi"], mask, zoom)
+    fraction = filled["pt"] / np.asarray(jet_pt, dtype=np.float64)[:, None]
+    extent = IMAGE_EXTENT["zoom" if zoom else "nozoom"]
+    return pixelate(x, y, fraction, mask, pixels, extent)
 
 
 def jet_images(features: np.ndarray, bins: int = 40, extent: float = 1.0) -> np.ndarray:

@@ -1,33 +1,54 @@
-"""Registries of sample families, taggers and training methods: a name and where its
-code lives.
+"""Registries of sample families, representations, taggers and training methods: a name
+and where its code lives.
 
-A sample family (:mod:`massgen.samples`) or a representation
-(:mod:`massgen.representations`) entry is a module path. A model or method entry is
-``"module:attribute"``, imported only when a job uses it, so the Snakefile knows every
-name without importing torch. A model entry is a
-``build(dataset_meta, **hyper_parameters) -> Tagger``; a method entry a
-``prepare(model, data, settings, context) -> Plan`` (:mod:`massgen.training.methods`).
-A study adds its own entries without touching this file: modules named in the config's
-``extensions`` call :func:`register_model` / :func:`register_method` when imported.
+A sample family (:mod:`massgen.samples`) entry is a module path; a representation
+(:mod:`massgen.representations`) entry its module path and the keys of the config's
+``datasets`` section it reads. A model or method entry is ``"module:attribute"``,
+imported only when a job uses it, so the Snakefile knows every name without importing
+torch. A model entry is a ``build(dataset_meta, **hyper_parameters) -> Tagger`` and the
+representation it reads; a method entry a ``prepare(model, data, settings, context) ->
+Plan`` (:mod:`massgen.training.methods`). A study adds its own entries without touching
+this file: modules named in the config's ``extensions`` call :func:`register_model` /
+:func:`register_method` when imported.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Representation(NamedTuple):
+    """A representation's module and the ``datasets.<key>`` settings it reads."""
+
+    module: str
+    settings: tuple[str, ...]
+
+
+class Model(NamedTuple):
+    """A tagger's build function ("module:function") and the representation it reads."""
+
+    target: str
+    representation: str
+
 
 FAMILIES: dict[str, str] = {
     "zprime": "massgen.samples.zprime",
     "zjets": "massgen.samples.zjets",
 }
 
-REPRESENTATIONS: dict[str, str] = {
-    "point_cloud": "massgen.representations.point_cloud",
+REPRESENTATIONS: dict[str, Representation] = {
+    "point_cloud": Representation("massgen.representations.point_cloud", ("max_constituents",)),
+    "image": Representation("massgen.representations.image", ("image_pixels",)),
 }
 
-MODELS: dict[str, str] = {
-    "pfn": "massgen.models.pfn:build",
+MODELS: dict[str, Model] = {
+    "pfn": Model("massgen.models.pfn:build", "point_cloud"),
+    "efn": Model("massgen.models.efn:build", "point_cloud"),
+    "particlenet": Model("massgen.models.particlenet:build", "point_cloud"),
+    "particlenet_lite": Model("massgen.models.particlenet:build", "point_cloud"),
+    "cnn": Model("massgen.models.cnn:build", "image"),
 }
 
 METHODS: dict[str, str] = {
@@ -41,22 +62,28 @@ METHODS: dict[str, str] = {
 }
 
 
-def _register(table: dict[str, str], kind: str, name: str, target: str) -> None:
-    if table.get(name, target) != target:
+def _register(table: dict, kind: str, name: str, entry: Any, target: str) -> None:
+    if table.get(name, entry) != entry:
         raise ValueError(f"{kind} {name!r} is already registered as {table[name]}")
     if ":" not in target:
         raise ValueError(f"{kind} {name!r}: target {target!r} is not 'module:attribute'")
-    table[name] = target
+    table[name] = entry
 
 
-def register_model(name: str, target: str) -> None:
-    """Add a model ``name`` built by ``target`` ("module:function")."""
-    _register(MODELS, "model", name, target)
+def register_model(name: str, target: str, representation: str = "point_cloud") -> None:
+    """Add a model ``name`` built by ``target`` ("module:function") from the datasets of a
+    registered ``representation``."""
+    if representation not in REPRESENTATIONS:
+        raise ValueError(
+            f"model {name!r}: unknown representation {representation!r}; "
+            f"registered: {', '.join(REPRESENTATIONS)}"
+        )
+    _register(MODELS, "model", name, Model(target, representation), target)
 
 
 def register_method(name: str, target: str) -> None:
     """Add a training method ``name`` prepared by ``target`` ("module:function")."""
-    _register(METHODS, "method", name, target)
+    _register(METHODS, "method", name, target, target)
 
 
 def resolve(target: str) -> Any:

@@ -20,12 +20,21 @@ import numpy as np
 # A site that measures more (a training log's done line gives its wall seconds) may
 # lower the runtime with set-resources in its profile.
 GPU_JETS_PER_SECOND = 9_000
+# Time per jet of each tagger over the PFN's. Measured on one CPU core
+# (benchmarks/models.md: PFN 2960 training jets/s, EFN 2254, ParticleNet-Lite 602,
+# CNN on 50 x 50 images 90, ParticleNet 27); no GPU was at hand to measure them there,
+# where the convolutional and EdgeConv layers parallelise better, so these over-ask on a
+# GPU. A model not listed (an extension's) counts as the PFN.
+RELATIVE_COST = {"pfn": 1.0, "efn": 1.3, "particlenet_lite": 4.9, "cnn": 33.0, "particlenet": 110.0}
 # Batches of ``batch_size`` jets per meta-learning iteration, an upper bound: MetaReg
 # takes k = 4 steps on each of up to three source domains and l + 1 = 2 meta-steps
 # (second order, counted twice); Feature-Critic fewer.
 BATCHES_PER_ITERATION = 16
 MARGIN = 1.5  # for slower nodes, data loading and checkpoints
 MINIMUM_MINUTES = 10
+# A day, the usual limit of a GPU partition: a longer training is killed there, and
+# rerunning the workflow resumes it from its last epoch (checkpoint.pt).
+MAXIMUM_MINUTES = 24 * 60
 
 
 def dataset_jets(directories: list[str]) -> int:
@@ -39,10 +48,12 @@ def dataset_jets(directories: list[str]) -> int:
     return total
 
 
-def training_minutes(jets: int, loop: dict, method_settings: dict) -> int:
-    """Minutes of GPU time a training job may need: ``jets`` training plus validation
-    jets, ``loop`` the loop's settings (max_epochs, batch_size), ``method_settings`` the
-    method's (``iterations`` for a meta-learner)."""
+def training_minutes(jets: int, loop: dict, method_settings: dict, model: str = "pfn") -> int:
+    """Minutes of GPU time a training job may need, within [MINIMUM_MINUTES,
+    MAXIMUM_MINUTES]: ``jets`` training plus validation jets, ``loop`` the loop's
+    settings (max_epochs, batch_size), ``method_settings`` the method's (``iterations``
+    for a meta-learner), ``model`` the tagger's registry name."""
     passes = loop["max_epochs"] * jets
     passes += method_settings.get("iterations", 0) * BATCHES_PER_ITERATION * loop["batch_size"]
-    return max(MINIMUM_MINUTES, math.ceil(MARGIN * passes / GPU_JETS_PER_SECOND / 60))
+    seconds = MARGIN * passes * RELATIVE_COST.get(model, 1.0) / GPU_JETS_PER_SECOND
+    return min(MAXIMUM_MINUTES, max(MINIMUM_MINUTES, math.ceil(seconds / 60)))

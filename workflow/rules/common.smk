@@ -10,7 +10,7 @@ from massgen import params, paths
 from massgen.config import validate_config
 from massgen.executor import requested_executor
 from massgen.grid import SPLITS, ZOOMS
-from massgen.registry import METHODS
+from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.resources import dataset_jets, training_minutes
 from massgen.samples import study_samples, window_samples
 from massgen.scheduler import single_reevaluation_timer
@@ -33,6 +33,8 @@ wildcard_constraints:
     mass=r"\d+",
     split="|".join(SPLITS),
     zoom="|".join(ZOOMS),
+    representation="|".join(REPRESENTATIONS),
+    model="|".join(MODELS),
     method="|".join(METHODS),
     sources=r"\d+(-\d+)*",
     seed=r"\d+",
@@ -116,32 +118,48 @@ def madgraph_card_values(wildcards):
 
 
 SELECTION = params.selection(config)
-REPRESENTATION = params.representation(config)
+
+
+def representation_job(wildcards):
+    """What a build_datasets job reads: its representation and that one's settings."""
+    on_grid(wildcards)
+    return params.representation(config, wildcards.representation)
 
 
 def training_value(key):
     """Input function: one part (model, method or loop) of what a training job reads."""
-    return lambda wildcards: params.training(config, wildcards.method)[key]
+    return lambda wildcards: params.training(config, wildcards.model, wildcards.method)[
+        key
+    ]
 
 
-def source_datasets(wildcards, split):
-    """Dataset directories of a training job's source masses for one split."""
-    on_grid(wildcards)
+def model_datasets(wildcards, masses, split):
+    """Dataset directories a job of the wildcards' model reads: its representation at
+    ``masses`` for the job's zoom and one split."""
     return expand(
         paths.DATASET,
         study=STUDY,
-        mass=paths.sources_masses(wildcards.sources),
+        representation=MODELS[wildcards.model].representation,
+        mass=masses,
         zoom=wildcards.zoom,
         split=split,
     )
 
 
+def source_datasets(wildcards, split):
+    """Dataset directories of a training job's source masses for one split."""
+    on_grid(wildcards)
+    return model_datasets(wildcards, paths.sources_masses(wildcards.sources), split)
+
+
 def training_runtime(wildcards, input):
     """Minutes a training job asks the batch system for, from its jets once its datasets
     exist (massgen.resources)."""
-    job = params.training(config, wildcards.method)
+    job = params.training(config, wildcards.model, wildcards.method)
     jets = dataset_jets([*input.train, *input.val])
-    return training_minutes(jets, job["loop"], job["method"]["settings"])
+    return training_minutes(
+        jets, job["loop"], job["method"]["settings"], wildcards.model
+    )
 
 
 def training_priority(wildcards):
@@ -152,13 +170,20 @@ def training_priority(wildcards):
     return len(paths.sources_masses(wildcards.sources))
 
 
-def every_model(pattern):
-    """``pattern`` (a file of one trained model) for every model: grid x zoom x seed."""
+def every_model(pattern, models=None):
+    """``pattern`` (a file of one trained model) for every trained model (of ``models``,
+    default all): grid x zoom x seed."""
     return [
         pattern.format(
-            study=STUDY, method=method, sources=sources, zoom=zoom, seed=seed
+            study=STUDY,
+            model=model,
+            method=method,
+            sources=sources,
+            zoom=zoom,
+            seed=seed,
         )
-        for method, sources in params.model_grid(config)
+        for model, method, sources in params.model_grid(config)
+        if models is None or model in models
         for zoom in ZOOMS
         for seed in range(config["training"]["seeds"])
     ]
@@ -180,6 +205,14 @@ def final_outputs():
     out.append(paths.DETECTOR_RESPONSE.format(study=STUDY))
     out.append(paths.SUMMARY.format(study=STUDY))
     out += expand(paths.PLOT, study=STUDY, name=paths.FIGURES)
+    out += expand(
+        paths.model_plot("{name}"),
+        study=STUDY,
+        model=config["training"]["models"],
+        name=paths.MODEL_FIGURES,
+    )
+    if len(config["training"]["models"]) > 1:
+        out.append(paths.plot(paths.COMPARISON).format(study=STUDY))
     out.append(paths.MODEL_PLOTS.format(study=STUDY))
     if config["generation"]["hepmc"]:
         for sample in SAMPLES:

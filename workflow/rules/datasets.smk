@@ -23,10 +23,11 @@ rule index_window:
 
 
 rule build_datasets:
-    """Balanced point-cloud datasets of one target mass: every split, with and without zoom.
+    """Balanced datasets of one representation (point clouds, jet images) and target mass:
+    every split, with and without zoom.
 
-    Wildcards: mass. Streams the selected chunks; also writes the average jet images of
-    the train split (Fig. 1).
+    Wildcards: representation, mass. Streams the selected chunks; every representation
+    holds the same jets (the window's balanced index).
     """
     input:
         unpack(window_chunks),
@@ -39,11 +40,10 @@ rule build_datasets:
             for zoom in ZOOMS
             for split in SPLITS
         },
-        **{f"images_{zoom}": paths.IMAGES.replace("{zoom}", zoom) for zoom in ZOOMS},
     log:
-        paths.log("build_datasets", "{mass}"),
+        paths.log("build_datasets", "{representation}/{mass}"),
     benchmark:
-        paths.benchmark("build_datasets", "{mass}")
+        paths.benchmark("build_datasets", "{representation}/{mass}")
     conda:
         "../envs/pipeline.yaml"
     container:
@@ -54,6 +54,6 @@ rule build_datasets:
         runtime=30,
     params:
         samples=window_sample_names,
-        representation=REPRESENTATION,
+        representation=representation_job,
     script:
         "../scripts/build_datasets.py"

@@ -2,24 +2,20 @@ rule evaluate_tagger:
     """AUC and background rejection at 30 % and 50 % signal efficiency on the test split
     of every target mass, QCD sculpting, and every test jet's score, for one tagger.
 
-    Wildcards: method, sources, zoom, seed.
+    Wildcards: model, method, sources, zoom, seed.
     """
     input:
         model=paths.MODEL_WEIGHTS,
-        tests=lambda wc: expand(
-            paths.DATASET,
-            study=STUDY,
-            mass=config["masses"],
-            zoom=wc.zoom,
-            split="test",
-        ),
+        tests=lambda wc: model_datasets(wc, config["masses"], "test"),
     output:
         metrics=paths.METRICS,
         scores=paths.SCORES,
     log:
-        paths.log("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}"),
+        paths.log("evaluate_tagger", "{model}/{method}/{sources}/{zoom}/seed{seed}"),
     benchmark:
-        paths.benchmark("evaluate_tagger", "{method}/{sources}/{zoom}/seed{seed}")
+        paths.benchmark(
+            "evaluate_tagger", "{model}/{method}/{sources}/{zoom}/seed{seed}"
+        )
     conda:
         "../envs/pipeline.yaml"
     container:

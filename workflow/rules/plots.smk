@@ -1,8 +1,14 @@
 rule plot_jet_images:
-    """Fig. 1: average jet images, without and with zoom, QCD and Z' at several masses."""
+    """Fig. 1: average jet images of the train split's point clouds, without and with zoom,
+    QCD and Z' at several masses."""
     input:
-        images=lambda wc: expand(
-            paths.IMAGES, study=STUDY, mass=image_masses(), zoom=ZOOMS
+        datasets=expand(
+            paths.DATASET,
+            study=STUDY,
+            representation="point_cloud",
+            mass=image_masses(),
+            zoom=ZOOMS,
+            split="train",
         ),
     output:
         png=report(
@@ -26,31 +32,34 @@ rule plot_jet_images:
 
 
 rule plot_scores:
-    """Figs. 3, 4 and 5: single-domain AUCs, domain scores and QCD sculpting."""
+    """Figs. 3, 4 and 5 of one model: single-domain AUCs, domain scores, QCD sculpting."""
     input:
         summary=paths.SUMMARY,
-        metrics=every_model(paths.METRICS),
+        metrics=lambda wc: every_model(paths.METRICS, [wc.model]),
     output:
         fig3=report(
-            paths.plot("fig3_single_domain_auc"),
+            paths.model_plot("fig3_single_domain_auc"),
             caption="../report/fig3.rst",
             category="Figures",
+            subcategory="{model}",
         ),
-        fig3_pdf=paths.plot("fig3_single_domain_auc", "pdf"),
+        fig3_pdf=paths.model_plot("fig3_single_domain_auc", "pdf"),
         fig4=report(
-            paths.plot("fig4_domain_scores"),
+            paths.model_plot("fig4_domain_scores"),
             caption="../report/fig4.rst",
             category="Figures",
+            subcategory="{model}",
         ),
-        fig4_pdf=paths.plot("fig4_domain_scores", "pdf"),
+        fig4_pdf=paths.model_plot("fig4_domain_scores", "pdf"),
         fig5=report(
-            paths.plot("fig5_qcd_sculpting"),
+            paths.model_plot("fig5_qcd_sculpting"),
             caption="../report/fig5.rst",
             category="Figures",
+            subcategory="{model}",
         ),
-        fig5_pdf=paths.plot("fig5_qcd_sculpting", "pdf"),
+        fig5_pdf=paths.model_plot("fig5_qcd_sculpting", "pdf"),
     log:
-        paths.log("plot_scores", "all"),
+        paths.log("plot_scores", "{model}"),
     conda:
         "../envs/pipeline.yaml"
     container:
@@ -62,6 +71,32 @@ rule plot_scores:
         "../scripts/plot_scores.py"
 
 
+rule plot_comparison:
+    """Domain score per target mass of every model and method on one source split, without
+    and with zoom (drawn when the study trains two models or more)."""
+    input:
+        summary=paths.SUMMARY,
+    output:
+        png=report(
+            paths.plot(paths.COMPARISON),
+            caption="../report/comparison.rst",
+            category="Figures",
+        ),
+        pdf=paths.plot(paths.COMPARISON, "pdf"),
+    log:
+        paths.log("plot_comparison", "all"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    params:
+        sources=lambda wc: paths.sources_label(config["plots"]["comparison_split"]),
+        sqrt_s=config["sqrt_s"],
+    script:
+        "../scripts/plot_comparison.py"
+
+
 rule plot_models:
     """Every model's ROC curves on each target mass and its training curves (loss, and
     validation accuracy, per epoch): one figure (PNG) per model, for the report."""
@@ -71,10 +106,10 @@ rule plot_models:
     output:
         report(
             directory(paths.MODEL_PLOTS),
-            patterns=["{method}/{sources}/{zoom}/seed{seed}.png"],
+            patterns=["{model}/{method}/{sources}/{zoom}/seed{seed}.png"],
             caption="../report/models.rst",
             category="Models",
-            subcategory="{method}",
+            subcategory="{model} {method}",
             labels={"sources": "{sources}", "zoom": "{zoom}", "seed": "{seed}"},
         ),
     log:
@@ -86,6 +121,6 @@ rule plot_models:
     threads: 1
     params:
         sqrt_s=config["sqrt_s"],
-        figures=every_model("{method}/{sources}/{zoom}/seed{seed}"),
+        figures=every_model("{model}/{method}/{sources}/{zoom}/seed{seed}"),
     script:
         "../scripts/plot_models.py"

@@ -1,7 +1,8 @@
 rule train_tagger:
-    """Train one tagger: method on the train split of its source masses, one zoom, one seed.
+    """Train one tagger: a model and a method on the train split of its source masses, one
+    zoom, one seed.
 
-    Wildcards: method, sources (e.g. 150 or 150-200), zoom (zoom/nozoom), seed.
+    Wildcards: model, method, sources (e.g. 150 or 150-200), zoom (zoom/nozoom), seed.
     Writes model.pt, history.json and hparams.json; uses CUDA when present.
     """
     input:
@@ -12,9 +13,9 @@ rule train_tagger:
         history=paths.MODEL_HISTORY,
         hparams=paths.MODEL_HPARAMS,
     log:
-        paths.log("train_tagger", "{method}/{sources}/{zoom}/seed{seed}"),
+        paths.log("train_tagger", "{model}/{method}/{sources}/{zoom}/seed{seed}"),
     benchmark:
-        paths.benchmark("train_tagger", "{method}/{sources}/{zoom}/seed{seed}")
+        paths.benchmark("train_tagger", "{model}/{method}/{sources}/{zoom}/seed{seed}")
     priority: training_priority
     conda:
         "../envs/pipeline.yaml"

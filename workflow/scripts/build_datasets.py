@@ -1,4 +1,5 @@
-"""Rule build_datasets: balanced point clouds of one mass, all splits, both zooms."""
+"""Rule build_datasets: balanced datasets of one representation and mass, all splits,
+both zooms."""
 
 from massgen.logs import setup_logging
 
@@ -14,7 +15,6 @@ build_window(
     dict(zip(SPLITS, snakemake.input.index, strict=True)),
     mass,
     {zoom: {split: out[f"{zoom}_{split}"] for split in SPLITS} for zoom in ZOOMS},
-    {zoom: out[f"images_{zoom}"] for zoom in ZOOMS},
     snakemake.params.representation["name"],
     snakemake.params.representation["settings"],
 )

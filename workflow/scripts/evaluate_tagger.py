@@ -8,6 +8,12 @@ from massgen.evaluation.metrics import evaluate_job
 
 wc = snakemake.wildcards
 tests = dict(zip(snakemake.params.masses, snakemake.input.tests, strict=True))
-labels = {"method": wc.method, "sources": wc.sources, "zoom": wc.zoom, "seed": int(wc.seed)}
+labels = {
+    "model": wc.model,
+    "method": wc.method,
+    "sources": wc.sources,
+    "zoom": wc.zoom,
+    "seed": int(wc.seed),
+}
 out = snakemake.output
 evaluate_job(snakemake.params.model_dir, tests, out.metrics, out.scores, labels)

@@ -2,7 +2,7 @@
 
 AUC and background rejection at fixed signal efficiency (massgen.evaluation.roc) per
 target mass on its test split; the domain score (paper Sec. IV) is the AUC
-divided by the AUC of the single-domain baseline PFN trained at that mass (mean over
+divided by the AUC of the same tagger's single-domain baseline trained at that mass (mean over
 seeds, same zoom); sculpting is the mean tagger output on QCD test jets in jet-mass
 bins, pooled over all targets (paper Fig. 5).
 """
@@ -24,14 +24,22 @@ MASS_BINS = np.arange(100.0, 775.0, 25.0)  # GeV, spanning all windows (112.5 - 
 
 @torch.no_grad()
 def predict(
-    model: torch.nn.Module, features: np.ndarray, mask: np.ndarray, batch_size: int = 4000
+    model: torch.nn.Module,
+    features: np.ndarray,
+    mask: np.ndarray | None = None,
+    batch_size: int = 4000,
 ) -> np.ndarray:
-    """Signal probability (softmax output 1) of each jet."""
+    """Signal probability (softmax output 1) of each jet; ``mask`` marks the real entries
+    of padded inputs (point clouds), None for inputs without padding (images)."""
     device = next(model.parameters()).device
     out = []
     for start in range(0, len(features), batch_size):
         x = torch.as_tensor(np.array(features[start : start + batch_size]), device=device)
-        m = torch.as_tensor(np.array(mask[start : start + batch_size]), device=device)
+        m = (
+            torch.ones(len(x), dtype=torch.bool, device=device)
+            if mask is None
+            else torch.as_tensor(np.array(mask[start : start + batch_size]), device=device)
+        )
         out.append(torch.softmax(model(x, m), dim=1)[:, 1].cpu().numpy())
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
@@ -63,7 +71,7 @@ def evaluate_job(
     """AUC and background rejection at fixed signal efficiency on the test split of every
     target mass, and QCD sculpting; writes metrics.json and the per-jet scores.
 
-    ``labels`` (method, sources, zoom, seed) are stored with the numbers. The scores
+    ``labels`` (model, method, sources, zoom, seed) are stored with the numbers. The scores
     (parquet) hold one row per test jet and target: target_mass, label (1 = Z'), score
     (signal probability), jet_mass and jet_pt (GeV), weight (the event weight over its
     sample's mean).
@@ -72,7 +80,7 @@ def evaluate_job(
     aucs, rejections, rows = {}, {}, []
     for mass, directory in sorted(test_dirs.items()):
         data = load_dataset(directory)
-        score = predict(model, data["features"], data["mask"])
+        score = predict(model, data["features"], data.get("mask"))
         label = np.asarray(data["label"])
         aucs[str(mass)] = roc_auc(label, score)
         rejections[str(mass)] = working_points(label, score)

@@ -1,8 +1,9 @@
-"""The study's score table: AUC, domain score and background rejection per model and
-target mass.
+"""The study's score table: AUC, domain score and background rejection per trained model
+and target mass.
 
-domain score = AUC / AUC of the single-domain baseline PFN at the target mass, the
-latter averaged over seeds, for the same zoom setting (paper Sec. IV). Rejection
+domain score = AUC / AUC of the same tagger's single-domain baseline at the target mass
+(the paper's PFN), the latter averaged over seeds, for the same zoom setting (paper
+Sec. IV). Rejection
 1/epsilon_B at each working point of massgen.evaluation.roc, empty where no background
 jet passed.
 """
@@ -20,6 +21,7 @@ from massgen.files import atomic_path, read_json
 
 REJECTION = {f"{e:g}": f"rejection_{round(100 * e)}" for e in WORKING_POINTS}
 COLUMNS = (
+    "model",
     "method",
     "sources",
     "zoom",
@@ -31,12 +33,13 @@ COLUMNS = (
 )
 
 
-def domain_denominators(rows: list[dict]) -> dict[tuple[str, int], float]:
-    """Mean AUC of the baseline trained on the target mass alone, per (zoom, target)."""
+def domain_denominators(rows: list[dict]) -> dict[tuple[str, str, int], float]:
+    """Mean AUC of the baseline trained on the target mass alone, per (model, zoom,
+    target)."""
     pool = defaultdict(list)
     for r in rows:
         if r["method"] == "baseline" and r["sources"] == str(r["target"]):
-            pool[(r["zoom"], r["target"])].append(r["auc"])
+            pool[(r["model"], r["zoom"], r["target"])].append(r["auc"])
     return {key: float(np.mean(v)) for key, v in pool.items()}
 
 
@@ -48,6 +51,7 @@ def summarise(metrics_paths: list[str], summary_path: str | Path) -> list[dict]:
         for target, auc in m["auc"].items():
             rows.append(
                 {
+                    "model": m["model"],
                     "method": m["method"],
                     "sources": m["sources"],
                     "zoom": m["zoom"],
@@ -61,7 +65,7 @@ def summarise(metrics_paths: list[str], summary_path: str | Path) -> list[dict]:
             )
     denominators = domain_denominators(rows)
     for r in rows:
-        den = denominators.get((r["zoom"], r["target"]))
+        den = denominators.get((r["model"], r["zoom"], r["target"]))
         r["domain_score"] = r["auc"] / den if den else float("nan")
     with atomic_path(summary_path) as tmp, tmp.open("w", newline="") as f:
         writer = csv.DictWriter(f, COLUMNS)

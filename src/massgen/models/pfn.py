@@ -60,10 +60,16 @@ class PFN(Tagger):
         self.head = nn.Sequential(
             dense_stack(phi_sizes[-1], f_sizes), nn.Linear(f_sizes[-1], n_classes)
         )
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                nn.init.xavier_uniform_(module.weight)
-                nn.init.zeros_(module.bias)
+        glorot(self)
+
+
+def glorot(model: nn.Module) -> None:
+    """Glorot-uniform weights and zero biases in every dense layer (Keras' defaults, as
+    the paper's PFN)."""
+    for module in model.modules():
+        if isinstance(module, nn.Linear):
+            nn.init.xavier_uniform_(module.weight)
+            nn.init.zeros_(module.bias)
 
 
 def build(dataset_meta: dict, **hparams: object) -> PFN:

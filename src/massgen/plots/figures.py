@@ -1,10 +1,12 @@
 """Figures 1, 3, 4 and 5 of Dolan & Ore (arXiv:2111.06047) from the pipeline's outputs.
 
 Fig. 1: average jet images without and with zoom (QCD and Z' at several masses).
-Fig. 3: AUC versus target mass of baseline PFNs trained on single masses.
+Figs. 3-5, one set per tagger (the paper's is the PFN):
+Fig. 3: AUC versus target mass of baselines trained on single masses.
 Fig. 4: domain score versus target mass per source split and method.
 Fig. 5: mean tagger output on QCD jets versus jet mass (sculpting).
-Per model: ROC curves on every target mass and the training curves.
+Model comparison: domain score versus target mass of every tagger and method on one split.
+Per trained model: ROC curves on every target mass and the training curves.
 Curves are means over seeds; bands are one standard deviation. Every figure is built by
 a function that returns it (the plot tests compare it with a baseline image) and written
 by :func:`save` (PNG, and PDF beside the paper's figures and the detector response) in
@@ -64,9 +66,11 @@ def label(ax: Axes, sqrt_s: float) -> None:
     mplhep.label.add_text(f"√s = {sqrt_s / 1000:g} TeV", loc="over right", ax=ax, fontsize=14)
 
 
-def fig1_jet_images(images: dict[tuple[int, str], str], sqrt_s: float) -> Figure:
+def fig1_jet_images(images: dict[tuple[int, str], dict], sqrt_s: float) -> Figure:
     """Rows: QCD / Z' without zoom, QCD / Z' with zoom; columns: target masses. Pixels
-    are the mean pT fraction per jet, on one logarithmic colour scale."""
+    are the mean pT fraction per jet, on one logarithmic colour scale. ``images`` maps
+    (mass, zoom) to the average images (``qcd``, ``signal``) and their half-width
+    ``extent`` (:func:`massgen.datasets.average_jet_images`)."""
     _style()
     masses = sorted({m for m, _ in images})
     fig, axes = plt.subplots(
@@ -76,7 +80,7 @@ def fig1_jet_images(images: dict[tuple[int, str], str], sqrt_s: float) -> Figure
     norm = LogNorm(vmin=1e-5, vmax=1.0)
     for col, mass in enumerate(masses):
         for row, (zoom, kind) in enumerate(rows):
-            stored = np.load(images[(mass, zoom)])
+            stored = images[(mass, zoom)]
             image, extent = stored[kind], float(stored["extent"])
             edges = np.linspace(-extent, extent, image.shape[0] + 1)
             ax = axes[row, col]
@@ -93,17 +97,20 @@ def fig1_jet_images(images: dict[tuple[int, str], str], sqrt_s: float) -> Figure
     return fig
 
 
-def _by_model(rows: list[dict]) -> dict[tuple[str, str, str], list[dict]]:
+def _by_model(rows: list[dict], model: str) -> dict[tuple[str, str, str], list[dict]]:
+    """Summary rows of one tagger by (method, sources, zoom)."""
     grouped = defaultdict(list)
     for r in rows:
-        grouped[(r["method"], r["sources"], r["zoom"])].append(r)
+        if r["model"] == model:
+            grouped[(r["method"], r["sources"], r["zoom"])].append(r)
     return grouped
 
 
-def fig3_single_domain_auc(summary: str | Path, sqrt_s: float) -> Figure:
-    """AUC vs target mass of each single-mass baseline; left no zoom, right zoom."""
+def fig3_single_domain_auc(summary: str | Path, model: str, sqrt_s: float) -> Figure:
+    """AUC vs target mass of each single-mass baseline of one tagger; left no zoom, right
+    zoom."""
     _style()
-    grouped = _by_model(read_summary(summary))
+    grouped = _by_model(read_summary(summary), model)
     fig, axes = plt.subplots(1, 2, figsize=(15, 6.5), sharey=True, layout="constrained")
     for ax, zoom in zip(axes, ZOOM_TITLES, strict=True):
         singles = sorted(
@@ -169,10 +176,12 @@ def _split_grid(
     return fig
 
 
-def fig4_domain_scores(summary: str | Path, sqrt_s: float) -> Figure:
-    """Domain score vs target mass; rows no zoom / zoom, columns source splits."""
+def fig4_domain_scores(summary: str | Path, model: str, sqrt_s: float) -> Figure:
+    """Domain score vs target mass of one tagger; rows no zoom / zoom, columns source
+    splits."""
     _style()
-    return _split_grid(_by_model(read_summary(summary)), "domain_score", sqrt_s, "domain score")
+    grouped = _by_model(read_summary(summary), model)
+    return _split_grid(grouped, "domain_score", sqrt_s, "domain score")
 
 
 def _sculpting_band(metric_files: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,7 +198,8 @@ def _sculpting_band(metric_files: list[dict]) -> tuple[np.ndarray, np.ndarray, n
 
 
 def fig5_qcd_sculpting(metrics_paths: list[str], sqrt_s: float) -> Figure:
-    """Mean output on QCD test jets vs jet mass; rows no zoom / zoom, columns source splits."""
+    """Mean output on QCD test jets vs jet mass of the models of ``metrics_paths`` (one
+    tagger's); rows no zoom / zoom, columns source splits."""
     _style()
     metrics = defaultdict(list)
     for p in metrics_paths:
@@ -198,6 +208,39 @@ def fig5_qcd_sculpting(metrics_paths: list[str], sqrt_s: float) -> Figure:
     return _split_grid(
         metrics, "", sqrt_s, "mean tagger output (QCD)", x_is_mass_bins=True, metrics=metrics
     )
+
+
+def model_comparison(summary: str | Path, sources: str, sqrt_s: float) -> Figure:
+    """Domain score vs target mass of every tagger (colour) and method (line style)
+    trained on the split ``sources`` (e.g. "150-200-250"); left no zoom, right zoom."""
+    _style()
+    rows = [r for r in read_summary(summary) if r["sources"] == sources]
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    methods = method_order({r["method"] for r in rows})
+    styles = ["-", "--", ":", "-."]
+    fig, axes = plt.subplots(1, 2, figsize=(15, 6.5), sharey=True, layout="constrained")
+    for ax, zoom in zip(axes, ZOOM_TITLES, strict=True):
+        for i, model in enumerate(models):
+            for j, method in enumerate(methods):
+                mine = [
+                    r for r in rows if (r["model"], r["method"], r["zoom"]) == (model, method, zoom)
+                ]
+                if not mine:
+                    continue
+                x, mean, std = band(mine, "domain_score")
+                colour = plt.cm.tab10(i % 10)
+                ax.plot(
+                    x, mean, color=colour, ls=styles[j % len(styles)], label=f"{model} {method}"
+                )
+                ax.fill_between(x, mean - std, mean + std, color=colour, alpha=0.15)
+        for m in sources.split("-"):
+            ax.axvline(int(m), color="grey", ls="--", lw=0.8)
+        ax.set_title(f"sources {{{sources.replace('-', ', ')}}}, {ZOOM_TITLES[zoom]}", pad=24)
+        ax.set_xlabel(r"target $m_{Z'}$ [GeV]")
+        label(ax, sqrt_s)
+    axes[0].set_ylabel("domain score")
+    axes[1].legend(ncol=2, fontsize=10)
+    return fig
 
 
 def model_figure(history: dict, scores: dict[str, np.ndarray], title: str, sqrt_s: float) -> Figure:

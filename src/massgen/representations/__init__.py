@@ -21,4 +21,4 @@ def representation_module(name: str) -> ModuleType:
         raise ValueError(
             f"unknown representation {name!r}; registered: {', '.join(REPRESENTATIONS)}"
         )
-    return importlib.import_module(REPRESENTATIONS[name])
+    return importlib.import_module(REPRESENTATIONS[name].module)

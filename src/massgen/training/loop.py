@@ -41,9 +41,11 @@ class TrainSettings:
 
 @dataclass
 class Batch:
-    """Tensors of a set of jets: features (n, p, f), mask (n, p), label (n,), weight (n,),
-    the index of each jet's source domain (n,) and, where known, the jet mass (n,) in GeV
-    (an observer: methods such as planing read it, the network never sees it)."""
+    """Tensors of a set of jets: the representation's input (point clouds: features
+    (n, p, f) and the mask (n, p) of real constituents; images: features (n, pixels,
+    pixels) and an all-true mask (n,)), label (n,), weight (n,), the index of each jet's
+    source domain (n,) and, where known, the jet mass (n,) in GeV (an observer: methods
+    such as planing read it, the network never sees it)."""
 
     features: torch.Tensor
     mask: torch.Tensor
@@ -67,9 +69,10 @@ class Batch:
         w = np.ones(n, np.float32) if weight is None else np.asarray(weight, np.float32)
         domain = np.asarray(arrays["domain"]) if "domain" in arrays else np.zeros(n, np.int64)
         jet_mass = arrays.get("jet_mass")
+        mask = np.asarray(arrays["mask"]) if "mask" in arrays else np.ones(n, np.bool_)
         return cls(
             features=torch.as_tensor(np.asarray(arrays["features"]), device=device),
-            mask=torch.as_tensor(np.asarray(arrays["mask"]), device=device),
+            mask=torch.as_tensor(mask, device=device),
             label=torch.as_tensor(np.asarray(arrays["label"]), dtype=torch.long, device=device),
             weight=torch.as_tensor(w, device=device),
             domain=torch.as_tensor(domain, dtype=torch.long, device=device),
