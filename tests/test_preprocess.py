@@ -6,7 +6,14 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from massgen.preprocess import GPID, ZOOM_DISTANCE, g_pid, jet_images, mean_distance, point_clouds
+from massgen.preprocess import (
+    GPID,
+    ZOOM_DISTANCE,
+    g_pid,
+    mean_distance,
+    point_clouds,
+    summed_jet_image,
+)
 
 CHARGES = {22: 0, 211: 1, -211: -1, 0: 0, 11: -1, 321: 1, 2212: 1, 3222: 1}
 
@@ -95,20 +102,20 @@ def test_g_pid_table():
 
 def test_jet_image_normalisation(processed):
     _, _, features, _, zoom = processed
-    image = jet_images(features, bins=20, extent=0.5 if zoom else 1.0)
+    image = summed_jet_image(features, pixels=20, extent=0.5 if zoom else 1.0)
     assert image.shape == (20, 20)
-    assert image.sum() <= features[..., 0].sum(axis=1).mean() + 1e-6
+    assert image.sum() <= features[..., 0].sum() + 1e-6
 
 
 def test_jet_image_edges():
-    """Bins [lo, hi) as np.histogram2d's (which jet_images keeps: hist would leave out a
-    point on the top edge), the last one [lo, extent] closed; points outside are left out."""
+    """Bins [lo, hi) as np.histogram2d's (hist would leave out a point on the top edge),
+    the last one [lo, extent] closed; points outside are left out."""
     features = np.zeros((2, 4, 4), np.float32)
     features[..., 0] = [[0.5, 0.25, 0.125, 0.0625], [1.0, 0.0, 0.0, 0.0]]
     features[0, :, 1:3] = [[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5], [1.5, 0.0]]
-    image = jet_images(features, bins=4, extent=1.0)
+    image = summed_jet_image(features, pixels=4, extent=1.0)
     expected = np.zeros((4, 4))
-    expected[2, 2] = (0.5 + 1.0) / 2  # (0, 0): the lower edge of bin 2
-    expected[3, 3] = 0.25 / 2  # (+extent, +extent): the last bin
-    expected[0, 3] = 0.125 / 2  # (-extent, 0.5): bin 0, lower edge of bin 3
+    expected[2, 2] = 0.5 + 1.0  # (0, 0): the lower edge of bin 2
+    expected[3, 3] = 0.25  # (+extent, +extent): the last bin
+    expected[0, 3] = 0.125  # (-extent, 0.5): bin 0, lower edge of bin 3
     assert np.array_equal(image, expected)  # (1.5, 0) outside

@@ -27,7 +27,7 @@ import numpy as np
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
 from massgen.grid import SPLITS, ZOOMS
-from massgen.preprocess import IMAGE_EXTENT, jet_images
+from massgen.preprocess import IMAGE_EXTENT, summed_jet_image
 from massgen.representations import representation_module
 from massgen.samples import parse_sample
 from massgen.weights import event_weights
@@ -179,10 +179,12 @@ def average_jet_images(directory: str | Path, zoom: str, block: int = 20000) -> 
     images = {}
     for name, value in (("qcd", 0), ("signal", 1)):
         rows = np.flatnonzero(label == value)
-        total = 0.0
-        for start in range(0, len(rows), block):
-            part = np.asarray(data["features"][rows[start : start + block]])
-            total = total + len(part) * jet_images(part, extent=extent)
+        total = sum(
+            summed_jet_image(
+                np.asarray(data["features"][rows[start : start + block]]), extent=extent
+            )
+            for start in range(0, len(rows), block)
+        )
         images[name] = total / max(len(rows), 1)
     return {**images, "extent": extent}
 

@@ -170,39 +170,53 @@ def model_grid(config: dict) -> list[tuple[str, str, str]]:
     return [(model, *job) for model in config["training"]["models"] for job in per_model]
 
 
-def check_target(config: dict, wildcards: dict) -> None:
-    """Refuse a job outside the study's grid, as a config with that value is refused.
+class GridCheck:
+    """Refuses a job outside the study's grid, as a config with that value is refused.
 
     A target asked for by path (``.../events/zp175/chunk0.parquet``) must name a sample,
     chunk, mass window, representation and (model, method, sources) training of the
-    configured study.
+    configured study. The grid is computed once: Snakemake calls the check for every job
+    of the rules where a wildcard first enters, thousands of times at paper scale.
     """
-    where = f"study {config['study']!r}"
-    samples = [s.name for s in study_samples(config["masses"])]
-    sample = wildcards.get("sample")
-    if sample is not None and sample not in samples:
-        raise ConfigError(
-            f"{sample}: not a sample of {where} (config key masses gives {', '.join(samples)})"
-        )
-    if sample is not None and "chunk" in wildcards:
-        last = n_chunks(config, sample) - 1
-        if int(wildcards["chunk"]) > last:
+
+    def __init__(self, config: dict) -> None:
+        self.where = f"study {config['study']!r}"
+        self.last_chunk = {
+            s.name: n_chunks(config, s.name) - 1 for s in study_samples(config["masses"])
+        }
+        self.masses = list(config["masses"])
+        self.trainings = frozenset(model_grid(config))
+        self.representations = representations(config)
+
+    def __call__(self, wildcards: dict) -> None:
+        """Raise :class:`ConfigError` naming the first wildcard value outside the grid."""
+        where = self.where
+        sample = wildcards.get("sample")
+        if sample is not None and sample not in self.last_chunk:
             raise ConfigError(
-                f"{sample} chunk {wildcards['chunk']}: {where} has chunks 0-{last} "
-                "(config keys events, events.chunk_size)"
+                f"{sample}: not a sample of {where} (config key masses gives "
+                f"{', '.join(self.last_chunk)})"
             )
-    mass = wildcards.get("mass")
-    if mass is not None and int(mass) not in config["masses"]:
-        raise ConfigError(f"mass {mass}: not in the masses {config['masses']} of {where}")
-    if "sources" in wildcards:
-        training = (wildcards["model"], wildcards["method"], wildcards["sources"])
-        if training not in model_grid(config):
+        if sample is not None and "chunk" in wildcards:
+            last = self.last_chunk[sample]
+            if int(wildcards["chunk"]) > last:
+                raise ConfigError(
+                    f"{sample} chunk {wildcards['chunk']}: {where} has chunks 0-{last} "
+                    "(config keys events, events.chunk_size)"
+                )
+        mass = wildcards.get("mass")
+        if mass is not None and int(mass) not in self.masses:
+            raise ConfigError(f"mass {mass}: not in the masses {self.masses} of {where}")
+        if "sources" in wildcards:
+            training = (wildcards["model"], wildcards["method"], wildcards["sources"])
+            if training not in self.trainings:
+                raise ConfigError(
+                    f"{'/'.join(training)}: no such training in {where} (config keys masses, "
+                    "training.models, training.methods, training.source_splits)"
+                )
+        representation = wildcards.get("representation")
+        if representation is not None and representation not in self.representations:
             raise ConfigError(
-                f"{'/'.join(training)}: no such training in {where} (config keys masses, "
-                "training.models, training.methods, training.source_splits)"
+                f"representation {representation}: not built in {where} (its models need "
+                f"{', '.join(self.representations)}; config key training.models)"
             )
-    if "representation" in wildcards and wildcards["representation"] not in representations(config):
-        raise ConfigError(
-            f"representation {wildcards['representation']}: not built in {where} "
-            f"(its models need {', '.join(representations(config))}; config key training.models)"
-        )

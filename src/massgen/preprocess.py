@@ -150,24 +150,34 @@ def image_coordinates(
     return x, y
 
 
-def pixelate(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray, mask: np.ndarray, pixels: int, extent: float
-) -> np.ndarray:
-    """Per-jet images (n, pixels, pixels) of ``weight`` summed over [-extent, extent]^2:
-    axis 1 is x (eta'), axis 2 y (phi'), both increasing; a point on the upper edge
-    counts in the last pixel (as numpy.histogram2d), points outside are dropped."""
-    # By hand, not numpy.histogram2d per jet (a Python loop over jets) nor hist: one
-    # bincount fills every jet's image at once.
-    n = len(x)
+def pixel_index(
+    x: np.ndarray, y: np.ndarray, pixels: int, extent: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flat pixel index ``ix * pixels + iy`` of points (x: eta', y: phi') on a pixels x
+    pixels grid over [-extent, extent]^2, and whether each point is inside it. Bins are
+    [lo, hi), the last one closed at +extent, as numpy.histogram2d's."""
+    # By hand, not numpy.histogram2d per jet (a Python loop over jets) nor hist (which
+    # puts a point on the upper edge in overflow): one bincount then fills every image.
 
     def index(v: np.ndarray) -> np.ndarray:
         i = np.floor((v + extent) / (2 * extent) * pixels).astype(np.int64)
         return np.where(v == extent, pixels - 1, i)
 
     ix, iy = index(x), index(y)
-    inside = mask & (ix >= 0) & (ix < pixels) & (iy >= 0) & (iy < pixels)
-    jet = np.broadcast_to(np.arange(n)[:, None], x.shape)
-    flat = (jet * pixels + ix) * pixels + iy
+    inside = (ix >= 0) & (ix < pixels) & (iy >= 0) & (iy < pixels)
+    return ix * pixels + iy, inside
+
+
+def pixelate(
+    x: np.ndarray, y: np.ndarray, weight: np.ndarray, mask: np.ndarray, pixels: int, extent: float
+) -> np.ndarray:
+    """Per-jet images (n, pixels, pixels) of ``weight`` summed over [-extent, extent]^2:
+    axis 1 is x (eta'), axis 2 y (phi'), both increasing (:func:`pixel_index`); points
+    outside, and those ``mask`` leaves out, are dropped."""
+    n = len(x)
+    pixel, inside = pixel_index(x, y, pixels, extent)
+    inside &= mask
+    flat = np.arange(n)[:, None] * pixels * pixels + pixel
     counts = np.bincount(flat[inside], weights=weight[inside], minlength=n * pixels * pixels)
     return counts.reshape(n, pixels, pixels).astype(np.float32)
 
@@ -183,17 +193,13 @@ def images(constituents: ak.Array, jet_pt: np.ndarray, pixels: int, zoom: bool) 
     return pixelate(x, y, fraction, mask, pixels, extent)
 
 
-def jet_images(features: np.ndarray, bins: int = 40, extent: float = 1.0) -> np.ndarray:
-    """Average pT-fraction image of preprocessed jets on a bins x bins grid in [-extent, extent]^2.
-
-    Returns (bins, bins) with axis 0 = eta', axis 1 = phi'.
-    """
-    edges = np.linspace(-extent, extent, bins + 1)
-    # Not hist: it puts a point on the top edge (+extent) in overflow; histogram2d counts it.
-    image, _, _ = np.histogram2d(
-        features[..., 1].ravel(),
-        features[..., 2].ravel(),
-        bins=(edges, edges),
-        weights=features[..., 0].ravel(),
+def summed_jet_image(features: np.ndarray, pixels: int = 40, extent: float = 1.0) -> np.ndarray:
+    """Sum over point-cloud jets ``features`` (n, particles, (pT/pT_J, eta', phi', ...))
+    of their pT-fraction images, on a pixels x pixels grid over [-extent, extent]^2:
+    (pixels, pixels) float64 with axis 0 = eta', axis 1 = phi' (:func:`pixel_index`).
+    Padding rows carry pT/pT_J = 0 and add nothing."""
+    pixel, inside = pixel_index(features[..., 1], features[..., 2], pixels, extent)
+    weight = features[..., 0].astype(np.float64)
+    return np.bincount(pixel[inside], weights=weight[inside], minlength=pixels * pixels).reshape(
+        pixels, pixels
     )
-    return image / max(len(features), 1)

@@ -59,12 +59,15 @@ def sample_chunks(pattern):
     return inputs
 
 
+check_target = params.GridCheck(config)
+
+
 def on_grid(wildcards):
     """Refuse, with a line naming it, a job asked for by path outside the study's grid.
 
     Called by the input or params functions of the rules where each wildcard first
     enters (generation, mass windows, trainings); every later rule depends on those."""
-    params.check_target(config, dict(wildcards.items()))
+    check_target(dict(wildcards.items()))
 
 
 def window_sample_names(wildcards):
@@ -136,14 +139,17 @@ def training_value(key):
 def model_datasets(wildcards, masses, split):
     """Dataset directories a job of the wildcards' model reads: its representation at
     ``masses`` for the job's zoom and one split."""
-    return expand(
-        paths.DATASET,
-        study=STUDY,
-        representation=MODELS[wildcards.model].representation,
-        mass=masses,
-        zoom=wildcards.zoom,
-        split=split,
-    )
+    representation = MODELS[wildcards.model].representation
+    return [  # str.format, not expand(): called thousands of times at paper scale
+        paths.DATASET.format(
+            study=STUDY,
+            representation=representation,
+            mass=mass,
+            zoom=wildcards.zoom,
+            split=split,
+        )
+        for mass in masses
+    ]
 
 
 def source_datasets(wildcards, split):

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from massgen.models import Tagger
-from massgen.models.pfn import dense_stack, glorot
+from massgen.models.pfn import dense_stack, glorot, sum_over_particles
 
 
 def feature_columns(dataset_meta: dict, names: Sequence[str], model: str) -> list[int]:
@@ -41,11 +41,9 @@ class WeightedSumOfPhi(nn.Module):
         self.phi = dense_stack(len(coordinate_columns), phi_sizes)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        jet_of = mask.nonzero(as_tuple=True)[0]
         real = x[mask]
         per_particle = real[:, self.weight_column, None] * self.phi(real[:, self.coordinates])
-        pooled = per_particle.new_zeros(x.shape[0], per_particle.shape[1])
-        return pooled.index_add(0, jet_of, per_particle)
+        return sum_over_particles(per_particle, mask)
 
 
 class EFN(Tagger):

@@ -46,6 +46,7 @@ from torch import nn
 
 from massgen.errors import ConfigError
 from massgen.models import Tagger
+from massgen.models.pfn import sum_over_particles
 
 
 def knn_edges(
@@ -153,9 +154,7 @@ class ParticleNetEncoder(nn.Module):
             )
         if self.fusion is not None:
             features = self.fusion(torch.cat(outputs, dim=1))
-        jet_of = mask.nonzero(as_tuple=True)[0]
-        pooled = features.new_zeros(x.shape[0], features.shape[1]).index_add(0, jet_of, features)
-        return pooled / mask.sum(1).clamp(min=1)[:, None]
+        return sum_over_particles(features, mask) / mask.sum(1).clamp(min=1)[:, None]
 
 
 class ParticleNet(Tagger):

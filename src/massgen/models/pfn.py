@@ -25,20 +25,25 @@ def dense_stack(n_in: int, sizes: Sequence[int]) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+def sum_over_particles(per_particle: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Per-jet sums of the real constituents' rows: ``per_particle`` holds one row per
+    true entry of the (n_jets, n_particles) ``mask``, in the order of ``x[mask]``; the
+    result is (n_jets, width), zero for a jet without constituents."""
+    jet_of = mask.nonzero(as_tuple=True)[0]
+    pooled = per_particle.new_zeros(mask.shape[0], per_particle.shape[1])
+    return pooled.index_add(0, jet_of, per_particle)
+
+
 class SumOfPhi(nn.Module):
     """sum_i Phi(p_i) over real constituents: (n_jets, n_particles, n_features) ->
-    (n_jets, latent). Phi runs on the real constituents only (padding never enters), and
-    their outputs are summed per jet with ``index_add``."""
+    (n_jets, latent). Phi runs on the real constituents only (padding never enters)."""
 
     def __init__(self, n_features: int, phi_sizes: Sequence[int]) -> None:
         super().__init__()
         self.phi = dense_stack(n_features, phi_sizes)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        jet_of = mask.nonzero(as_tuple=True)[0]
-        per_particle = self.phi(x[mask])
-        pooled = per_particle.new_zeros(x.shape[0], per_particle.shape[1])
-        return pooled.index_add(0, jet_of, per_particle)
+        return sum_over_particles(self.phi(x[mask]), mask)
 
 
 class PFN(Tagger):
