@@ -9,6 +9,7 @@ import awkward as ak
 import numpy as np
 import pytest
 
+from massgen.evaluation.curves import tabulate
 from massgen.evaluation.summary import summarise
 from massgen.files import write_json
 from massgen.plots.figures import (
@@ -17,6 +18,7 @@ from massgen.plots.figures import (
     fig3_single_domain_auc,
     fig4_domain_scores,
     fig5_qcd_sculpting,
+    learning_curves,
     model_comparison,
     model_figure,
 )
@@ -158,3 +160,14 @@ def test_detector_figure():
         response = np.asarray(reco.jet_pt) / pt
         results[sample] = {"truth": {"jets": truth}, "reco": {"jets": reco, "response": response}}
     return detector_figure(results, SQRT_S)
+
+
+@pytest.mark.mpl_image_compare(**COMPARE)
+def test_learning_curves(tmp_path):
+    """Trained at 150 and 600 on 100 and 1000 jets per class: in domain (solid) the AUC
+    grows with log N, across domains (dashed) less, the farther the less."""
+    from .test_curves import curve_metrics
+
+    table = tmp_path / "curves.csv"
+    tabulate(curve_metrics(tmp_path), table, tmp_path / "curves.md")
+    return learning_curves(table, SQRT_S)

@@ -64,6 +64,7 @@ EVERYTHING = from_chunks("generate_events", 4, 3)
 SIGNAL = from_chunks("generate_events", 2, 2)  # the two Z' chunks
 SELECTION = from_chunks("select_jets", 4, 3)
 TRAINING = scores(TRAININGS)
+CURVES = {"train_curve": 12, "evaluate_curve": 12, "tabulate_curves": 1, "plot_learning_curves": 1}
 ONE_METHOD = scores(PER_METHOD)
 
 PARTICLENET_CHANGES = [
@@ -194,6 +195,10 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "training.feature_critic.gamma": (0.01, ONE_METHOD),
     "training.feature_critic.alpha": (0.01, ONE_METHOD),
     "training.feature_critic.held_out": (2, ONE_METHOD),
+    # The smoke study draws no learning curves: a mass adds them all (3 N x 2 zooms x 2
+    # seeds), the ladder alone changes nothing.
+    "learning_curve.masses": ([150], CURVES),
+    "learning_curve.jets": ([100], {}),
 }
 PAIRED = {
     "split.train": {"train": 0.7, "val": 0.15},

@@ -10,6 +10,7 @@ import yaml
 
 from massgen import paths
 from massgen.config import defaults
+from massgen.evaluation.curves import read_curves
 from massgen.files import read_json, read_parquet
 
 from .conftest import REPO, snakemake
@@ -135,3 +136,39 @@ def test_corrupt_chunk_fails_its_job_without_output(smoke_run, tmp_path):
     log = work / paths.log("simulate_detector", "qcd/chunk0").format(study="smoke")
     assert "not a readable parquet file" in log.read_text()
     assert not reco.exists()
+
+
+@pytest.mark.slow
+def test_learning_curve_points_train_on_their_jets(smoke_run, tmp_path):
+    """Learning curves drawn on the finished smoke study: each point trains on its N jets
+    per class, the table and the figure follow; a ladder beyond the train split fails its
+    job with the key named, leaving no model."""
+    work = tmp_path / "work"
+    shutil.copytree(smoke_run / "results", work / "results")
+    config = yaml.safe_load((REPO / "tests" / "smoke.yaml").read_text())
+    config["training"]["seeds"] = 1
+    config["learning_curve"] = {"masses": [150], "jets": [10, 20]}
+    path = tmp_path / "curves.yaml"
+    path.write_text(yaml.safe_dump(config))
+    figure = paths.plot(paths.LEARNING_CURVES).format(study="smoke")
+    run = snakemake(work, "--configfile", str(path), "--cores", "2", figure)
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = read_curves(work / paths.CURVE_TABLE.format(study="smoke"))
+    assert {(r["jets"], r["zoom"], r["target"]) for r in rows} == {
+        (n, zoom, target) for n in (10, 20) for zoom in ("nozoom", "zoom") for target in (150, 600)
+    }
+    point = {"study": "smoke", "model": "pfn", "sources": "150", "zoom": "zoom", "seed": 0}
+    for n in (10, 20):
+        assert read_json(work / paths.CURVE_HPARAMS.format(jets=n, **point))["train_jets"] == n
+        log = work / paths.log("train_curve", "pfn/150/zoom/n{jets}/seed0").format(jets=n, **point)
+        assert f"training on {2 * n} jets" in log.read_text()
+    assert (work / figure).is_file()
+
+    config["learning_curve"]["jets"] = [100000]
+    path.write_text(yaml.safe_dump(config))
+    model = paths.CURVE_WEIGHTS.format(jets=100000, **point)
+    run = snakemake(work, "--configfile", str(path), "--cores", "1", model)
+    assert run.returncode != 0
+    log = work / paths.log("train_curve", "pfn/150/zoom/n100000/seed0").format(**point)
+    assert "learning_curve.jets: 100000 jets per class asked" in log.read_text()
+    assert not (work / model).exists()

@@ -94,6 +94,9 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         if missing:
             raise ConfigError(f"training.source_splits[{i}]: masses {missing} are not in masses")
     _choose_comparison_split(config)
+    for i, mass in enumerate(config["learning_curve"]["masses"]):
+        if mass not in config["masses"]:
+            raise ConfigError(f"learning_curve.masses[{i}]: {mass} is not in masses")
     if config["jets"]["n_leading"] != 1:
         raise ConfigError(
             "jets.n_leading: the mass-window selection takes the leading jet alone; "

@@ -170,12 +170,24 @@ def model_grid(config: dict) -> list[tuple[str, str, str]]:
     return [(model, *job) for model in config["training"]["models"] for job in per_model]
 
 
+def curve_grid(config: dict) -> list[tuple[str, str, int]]:
+    """(model, sources label, jets per class) of every learning-curve training: each model's
+    baseline at each ``learning_curve.masses`` on each ``learning_curve.jets``."""
+    curve = config["learning_curve"]
+    return [
+        (model, sources_label([mass]), jets)
+        for model in config["training"]["models"]
+        for mass in curve["masses"]
+        for jets in curve["jets"]
+    ]
+
+
 class GridCheck:
     """Refuses a job outside the study's grid, as a config with that value is refused.
 
     A target asked for by path (``.../events/zp175/chunk0.parquet``) must name a sample,
-    chunk, mass window, representation and (model, method, sources) training of the
-    configured study. The grid is computed once: Snakemake calls the check for every job
+    chunk, mass window, representation, (model, method, sources) training and (model,
+    sources, jets) learning-curve training of the configured study. The grid is computed once: Snakemake calls the check for every job
     of the rules where a wildcard first enters, thousands of times at paper scale.
     """
 
@@ -186,6 +198,7 @@ class GridCheck:
         }
         self.masses = list(config["masses"])
         self.trainings = frozenset(model_grid(config))
+        self.curve_points = frozenset(curve_grid(config))
         self.representations = representations(config)
 
     def __call__(self, wildcards: dict) -> None:
@@ -207,7 +220,15 @@ class GridCheck:
         mass = wildcards.get("mass")
         if mass is not None and int(mass) not in self.masses:
             raise ConfigError(f"mass {mass}: not in the masses {self.masses} of {where}")
-        if "sources" in wildcards:
+        if "jets" in wildcards:
+            point = (wildcards["model"], wildcards["sources"], int(wildcards["jets"]))
+            if point not in self.curve_points:
+                raise ConfigError(
+                    f"{point[0]}/{point[1]}/n{point[2]}: no such learning-curve training in "
+                    f"{where} (config keys training.models, learning_curve.masses, "
+                    "learning_curve.jets)"
+                )
+        elif "sources" in wildcards:
             training = (wildcards["model"], wildcards["method"], wildcards["sources"])
             if training not in self.trainings:
                 raise ConfigError(

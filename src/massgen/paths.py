@@ -1,7 +1,7 @@
 """The results tree, spelled once: Snakemake rules, scripts and tests import these patterns.
 
 Patterns hold Snakemake wildcards in braces ({study}, {sample}, {chunk}, {mass}, {split},
-{representation}, {zoom}, {model}, {method}, {sources}, {seed}).
+{representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets}).
 """
 
 from __future__ import annotations
@@ -36,10 +36,19 @@ METRICS = RESULTS + "/scores/{model}/{method}/{sources}/{zoom}/seed{seed}.json"
 SCORES = RESULTS + "/scores/{model}/{method}/{sources}/{zoom}/seed{seed}.parquet"  # per test jet
 MODEL_PLOTS = RESULTS + "/plots/models"  # <model>/<method>/<sources>/<zoom>/seed<k>.png
 SUMMARY = RESULTS + "/scores/summary.csv"
+# Learning curves: the baseline on N jets per class ({jets}) of one mass ({sources}).
+CURVE_MODEL = RESULTS + "/curves/{model}/{sources}/{zoom}/n{jets}/seed{seed}"
+CURVE_WEIGHTS = CURVE_MODEL + "/model.pt"
+CURVE_HISTORY = CURVE_MODEL + "/history.json"
+CURVE_HPARAMS = CURVE_MODEL + "/hparams.json"
+CURVE_METRICS = CURVE_MODEL + ".json"
+CURVE_SCORES = CURVE_MODEL + ".parquet"  # per test jet
+CURVE_TABLE = RESULTS + "/curves/learning_curves.csv"  # per seed; .md beside it: mean +- std
 PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
 FIGURES = ("fig1_jet_images",)  # one per study
 MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")  # per model
 COMPARISON = "model_comparison"  # domain scores of every model on one split (two models or more)
+LEARNING_CURVES = "learning_curves"  # AUC against training jets per class (learning_curve)
 
 
 def plot(name: str, ext: str = "png") -> str:

@@ -129,11 +129,16 @@ def representation_job(wildcards):
     return params.representation(config, wildcards.representation)
 
 
+def job_method(wildcards):
+    """The method of a training job: its wildcard, or the baseline of a learning curve."""
+    return wildcards.get("method", "baseline")
+
+
 def training_value(key):
     """Input function: one part (model, method or loop) of what a training job reads."""
-    return lambda wildcards: params.training(config, wildcards.model, wildcards.method)[
-        key
-    ]
+    return lambda wildcards: params.training(
+        config, wildcards.model, job_method(wildcards)
+    )[key]
 
 
 def model_datasets(wildcards, masses, split):
@@ -161,11 +166,18 @@ def source_datasets(wildcards, split):
 def training_runtime(wildcards, input):
     """Minutes a training job asks the batch system for, from its jets once its datasets
     exist (massgen.resources)."""
-    job = params.training(config, wildcards.model, wildcards.method)
+    job = params.training(config, wildcards.model, job_method(wildcards))
+    # A learning-curve point trains on fewer jets: its datasets' count is an upper bound.
     jets = dataset_jets([*input.train, *input.val])
     return training_minutes(
         jets, job["loop"], job["method"]["settings"], wildcards.model
     )
+
+
+def curve_datasets(wildcards, split):
+    """Dataset directories of a learning-curve training's mass for one split."""
+    on_grid(wildcards)
+    return model_datasets(wildcards, [int(wildcards.sources)], split)
 
 
 def training_priority(wildcards):
@@ -190,6 +202,19 @@ def every_model(pattern, models=None):
         )
         for model, method, sources in params.model_grid(config)
         if models is None or model in models
+        for zoom in ZOOMS
+        for seed in range(config["training"]["seeds"])
+    ]
+
+
+def every_curve_point(pattern):
+    """``pattern`` (a file of one learning-curve training) for every point: curve grid x
+    zoom x seed."""
+    return [
+        pattern.format(
+            study=STUDY, model=model, sources=sources, zoom=zoom, jets=jets, seed=seed
+        )
+        for model, sources, jets in params.curve_grid(config)
         for zoom in ZOOMS
         for seed in range(config["training"]["seeds"])
     ]
@@ -220,6 +245,8 @@ def final_outputs():
     if len(config["training"]["models"]) > 1:
         out.append(paths.plot(paths.COMPARISON).format(study=STUDY))
     out.append(paths.MODEL_PLOTS.format(study=STUDY))
+    if config["learning_curve"]["masses"]:
+        out.append(paths.plot(paths.LEARNING_CURVES).format(study=STUDY))
     if config["generation"]["hepmc"]:
         for sample in SAMPLES:
             out += expand(

@@ -7,6 +7,7 @@ Fig. 4: domain score versus target mass per source split and method.
 Fig. 5: mean tagger output on QCD jets versus jet mass (sculpting).
 Model comparison: domain score versus target mass of every tagger and method on one split.
 Per trained model: ROC curves on every target mass and the training curves.
+Learning curves: AUC versus training jets per class of single-mass baselines.
 Curves are means over seeds; bands are one standard deviation. Every figure is built by
 a function that returns it (the plot tests compare it with a baseline image) and written
 by :func:`save` (PNG, and PDF beside the paper's figures and the detector response) in
@@ -25,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from massgen.evaluation.curves import curves, read_curves
 from massgen.evaluation.roc import roc_auc, roc_curve
 from massgen.evaluation.summary import band, read_summary
 from massgen.files import atomic_path, read_json
@@ -311,4 +313,43 @@ def detector_figure(results: dict[str, dict[str, dict]], sqrt_s: float) -> Figur
         ax.set_ylabel("density")
         label(ax, sqrt_s)
     response.legend(fontsize=10, ncol=2)
+    return fig
+
+
+def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
+    """AUC against training jets per class (log scale): one column per trained mass, one
+    row per model and zoom; a line per learning-curve mass as target, the trained mass's
+    own (in domain) solid, the others (across domains) dashed; mean +- std over seeds."""
+    _style()
+    table = curves(read_curves(table))
+    trained = sorted({int(k[1]) for k in table})
+    rows = list(dict.fromkeys((k[0], k[2]) for k in sorted(table, key=lambda k: (k[0], k[2]))))
+    fig, axes = plt.subplots(
+        len(rows),
+        len(trained),
+        figsize=(6.5 * len(trained), 5.5 * len(rows)),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    shades = np.linspace(0, 0.9, len(trained))
+    colours = {m: plt.cm.viridis(x) for m, x in zip(trained, shades, strict=True)}
+    for (model, zoom), row in zip(rows, axes, strict=True):
+        for source, ax in zip(trained, row, strict=True):
+            for target, colour in colours.items():
+                key = (model, str(source), zoom, target)
+                if key not in table:
+                    continue
+                jets, mean, std = table[key]
+                style = "-" if target == source else "--"
+                ax.plot(jets, mean, color=colour, ls=style, marker="o", label=f"target {target}")
+                ax.fill_between(jets, mean - std, mean + std, color=colour, alpha=0.2)
+            ax.set_xscale("log")
+            ax.margins(x=0.08)  # the ladder's end points whole
+            ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+            ax.set_title(f"{model} trained on {source}, {ZOOM_TITLES[zoom]}", pad=24)
+            ax.set_xlabel("training jets per class")
+            label(ax, sqrt_s)
+        row[0].set_ylabel("AUC")
+    axes[0][-1].legend(fontsize=11, loc="center right")
     return fig

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from massgen.datasets import load_dataset, load_meta
-from massgen.errors import InputFileError
+from massgen.errors import ConfigError, InputFileError
 from massgen.files import atomic_path, write_json
 from massgen.models import build_model
 from massgen.training import methods
@@ -41,6 +41,25 @@ def common_meta(dirs: list[str]) -> dict:
     return inputs[0]
 
 
+def jets_per_class(arrays: dict[str, np.ndarray], n: int, seed: int) -> dict[str, np.ndarray]:
+    """``n`` jets of each class of ``arrays``, in dataset order: the first ``n`` of a
+    permutation seeded by ``seed``, so that for one seed a smaller ``n`` takes a subset of
+    a larger one's jets (a learning curve's points differ by their data, not their draw)."""
+    rng = np.random.default_rng(seed)
+    label = np.asarray(arrays["label"])
+    keep = []
+    for value in np.unique(label):
+        rows = np.flatnonzero(label == value)
+        if len(rows) < n:
+            raise ConfigError(
+                f"learning_curve.jets: {n} jets per class asked, the train split holds "
+                f"{len(rows)} of class {value} (raise events, or lower the ladder)"
+            )
+        keep.append(rng.permutation(rows)[:n])
+    rows = np.sort(np.concatenate(keep))
+    return {name: values[rows] for name, values in arrays.items()}
+
+
 def data_fingerprint(dirs: list[str]) -> str:
     """A digest of the datasets' contents (every file of each directory, in order): state
     saved by a killed job is reused only on the same data."""
@@ -63,14 +82,17 @@ def train_job(
     seed: int,
     loop: dict,
     threads: int = 1,
+    train_jets: int | None = None,
 ) -> dict:
     """Train one tagger and write ``model.pt``, ``history.json`` and ``hparams.json``.
 
     ``model`` (name, target, hparams) and ``method`` (name, target, settings) are the
     registry entries the job uses with their settings (:func:`massgen.params.training`),
     ``loop`` the training loop's settings (learning_rate, batch_size, max_epochs,
-    patience). A killed job leaves ``checkpoint.pt`` (and ``meta.pt``) in ``out_dir``;
-    rerunning with the same settings on the same data resumes from there.
+    patience). With ``train_jets``, the job trains on that many jets per class of the
+    train split (:func:`jets_per_class`; a learning-curve point). A killed job leaves
+    ``checkpoint.pt`` (and ``meta.pt``) in ``out_dir``; rerunning with the same settings on
+    the same data resumes from there.
     """
     torch.set_num_threads(threads)
     device = choose_device()
@@ -80,6 +102,8 @@ def train_job(
     out.mkdir(parents=True, exist_ok=True)
     meta = common_meta(train_dirs + val_dirs)
     train_arrays, val_arrays = concatenate(train_dirs), concatenate(val_dirs)
+    if train_jets is not None:
+        train_arrays = jets_per_class(train_arrays, train_jets, seed)
     log.info(
         "%s %s: training on %d jets (%s), validating on %d, device %s",
         model["name"],
@@ -93,6 +117,7 @@ def train_job(
         "model": model,
         "method": method,
         "data": data_fingerprint(train_dirs + val_dirs),
+        **({} if train_jets is None else {"train_jets": train_jets}),
     }
     torch.manual_seed(seed)
     tagger = build_model(model["target"], meta, **model["hparams"]).to(device)
@@ -119,6 +144,7 @@ def train_job(
             "loop": loop,
             "seed": seed,
             "train": train_dirs,
+            **({} if train_jets is None else {"train_jets": train_jets}),
             "val": val_dirs,
             "device": str(device),
         },
