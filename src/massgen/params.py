@@ -187,8 +187,9 @@ class GridCheck:
 
     A target asked for by path (``.../events/zp175/chunk0.parquet``) must name a sample,
     chunk, mass window, representation, (model, method, sources) training and (model,
-    sources, jets) learning-curve training of the configured study. The grid is computed once: Snakemake calls the check for every job
-    of the rules where a wildcard first enters, thousands of times at paper scale.
+    sources, jets) learning-curve training of the configured study. The grid is computed
+    once: Snakemake calls the check for every job of the rules where a wildcard first
+    enters, thousands of times at paper scale.
     """
 
     def __init__(self, config: dict) -> None:

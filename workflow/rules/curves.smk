@@ -72,7 +72,7 @@ rule tabulate_curves:
     output:
         table=paths.CURVE_TABLE,
         markdown=report(
-            paths.CURVE_TABLE.removesuffix(".csv") + ".md",
+            paths.CURVE_MARKDOWN,
             caption="../report/learning_curves.rst",
             category="Tables",
         ),
