@@ -103,6 +103,21 @@ def dataset_mb(paths_):
     return total / 1e6
 
 
+def training_memory(wildcards, input):
+    """MB a training job asks for: its train split three times, its val split twice."""
+    return max(4000, 3 * dataset_mb(input.train) + 2 * dataset_mb(input.val))
+
+
+def evaluation_memory(wildcards, input):
+    """MB an evaluation job asks for: its test datasets twice."""
+    return max(4000, 2 * dataset_mb(input.tests))
+
+
+def model_dir(wildcards, input):
+    """Directory of the trained model an evaluation job reads."""
+    return os.path.dirname(input.model)
+
+
 def detector_seed(wildcards):
     """Smearing seed of one chunk, derived from (seed, study, detector, sample, chunk)."""
     return params.detector_seed(config, wildcards.sample, int(wildcards.chunk))

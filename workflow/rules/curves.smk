@@ -21,9 +21,7 @@ rule train_curve:
         IMAGES["python"]
     threads: config["training"]["threads"]
     resources:
-        mem_mb=lambda wc, input: max(
-            4000, 3 * dataset_mb(input.train) + 2 * dataset_mb(input.val)
-        ),
+        mem_mb=training_memory,
         runtime=training_runtime,
         gpu=1,
     params:
@@ -55,10 +53,10 @@ rule evaluate_curve:
         IMAGES["python"]
     threads: 1
     resources:
-        mem_mb=lambda wc, input: max(4000, 2 * dataset_mb(input.tests)),
+        mem_mb=evaluation_memory,
         runtime=30,
     params:
-        model_dir=lambda wc, input: os.path.dirname(input.model),
+        model_dir=model_dir,
         masses=config["masses"],
     script:
         "../scripts/evaluate_curve.py"

@@ -22,10 +22,10 @@ rule evaluate_tagger:
         IMAGES["python"]
     threads: 1
     resources:
-        mem_mb=lambda wc, input: max(4000, 2 * dataset_mb(input.tests)),
+        mem_mb=evaluation_memory,
         runtime=30,
     params:
-        model_dir=lambda wc, input: os.path.dirname(input.model),
+        model_dir=model_dir,
         masses=config["masses"],
     script:
         "../scripts/evaluate_tagger.py"

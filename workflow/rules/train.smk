@@ -23,9 +23,7 @@ rule train_tagger:
         IMAGES["python"]
     threads: config["training"]["threads"]
     resources:
-        mem_mb=lambda wc, input: max(
-            4000, 3 * dataset_mb(input.train) + 2 * dataset_mb(input.val)
-        ),
+        mem_mb=training_memory,
         runtime=training_runtime,
         gpu=1,
     params:
