@@ -63,7 +63,7 @@ def test_defaults_are_the_papers():
     ten masses, 5 x 10^5 jets per class and window, 100 epochs, 5 seeds, seven methods."""
     config = validate_config({"study": "x"})
     assert config["masses"] == list(range(150, 601, 50))
-    assert config["events"] == {"signal": 750000, "qcd": 9500000, "chunk_size": 25000}
+    assert config["events"] == {"signal": 750000, "qcd": 9500000, "chunk_size": 25000, "study": "x"}
     training = config["training"]
     assert (training["max_epochs"], training["patience"], training["seeds"]) == (100, 5, 5)
     assert training["source_splits"] == [[150, 200], [150, 200, 250], [150, 600]]

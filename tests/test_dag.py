@@ -177,6 +177,19 @@ def test_paper_study_dag(tmp_path):
     assert counts["train_tagger"] == counts["evaluate_tagger"] == n_models
 
 
+def test_reproduction_study_dag(tmp_path):
+    """config/reproduce.yaml: five methods on the three splits and the ten baselines, 3
+    seeds; on an empty results tree every chunk of its events is made (under the
+    learning-curve study's tree, which it reads: tests/test_reruns.py)."""
+    config = load_config(REPO / "config" / "reproduce.yaml")
+    assert config["events"]["study"] == "curves"
+    counts = build_dag(tmp_path, REPO / "config" / "reproduce.yaml", details=False).counts()
+    assert counts["generate_events"] == sum(chunks(config).values()) == 10 * 1 + 10
+    n_models = trainings(config, config["training"]["methods"])
+    assert n_models == (10 + 3 * 5) * 2 * 3
+    assert counts["train_tagger"] == counts["evaluate_tagger"] == n_models
+
+
 def test_user_config_stands_on_its_own(tmp_path):
     """A three-line --configfile takes the schema's defaults (the paper's), not the laptop
     study's, even where config/config.yaml lies in the working directory: its trainings

@@ -34,7 +34,7 @@ TRAININGS = 2 * 4 + 7 * PER_METHOD
 
 def scores(trainings: int) -> dict[str, int]:
     """Trainings, their evaluations, the score table and its figures, the models' figures."""
-    out = {"summarise_scores": 1, "plot_scores": 1, "plot_models": 1}
+    out = {"summarise_scores": 1, "tabulate_claims": 1, "plot_scores": 1, "plot_models": 1}
     if trainings:
         out |= {"train_tagger": trainings, "evaluate_tagger": trainings}
     return out
@@ -110,6 +110,8 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     ),
     # The Z' samples (200 events) stay one chunk of 200; QCD becomes 3 chunks of 200.
     "events.chunk_size": (200, from_chunks("generate_events", 3, 1)),
+    # Events of a study not yet run: all four chunks made there, everything after anew.
+    "events.study": ("other", EVERYTHING),
     "generation.generator": (
         "madgraph",
         {"madgraph_card": 3, "madgraph_gridpack": 3, "madgraph_events": 4, **EVERYTHING},
@@ -281,6 +283,11 @@ def test_a_change_reruns_exactly_what_it_touches(smoke_run, tmp_path):
         "plot_scores": 2,
         "plot_comparison": 1,
     }
+    # Another study reading these events (events.study) makes none: detector onwards.
+    reader = changed("study", "smoke2")
+    reader["events"]["study"] = "smoke"
+    cases["a study on these events"] = reader
+    expected["a study on these events"] = from_chunks("simulate_detector", 4, 3)
     with ThreadPoolExecutor(2) as pool:
         found = dict(
             zip(
@@ -293,6 +300,20 @@ def test_a_change_reruns_exactly_what_it_touches(smoke_run, tmp_path):
         )
     wrong = {key: (found[key], expected[key]) for key in cases if found[key] != expected[key]}
     assert not wrong, "\n".join(f"{k}: scheduled {f}, expected {e}" for k, (f, e) in wrong.items())
+
+
+@pytest.mark.slow
+def test_other_events_settings_are_refused_before_anything_runs(smoke_run, tmp_path):
+    """A study reading the smoke study's events with another chunk size would remake
+    them under the smoke study: the run stops naming the first chunk that differs."""
+    reader = changed("study", "smoke2")
+    reader["events"] |= {"study": "smoke", "chunk_size": 100}
+    path = tmp_path / "reader.yaml"
+    path.write_text(yaml.safe_dump(reader))
+    done = snakemake(smoke_run, "--configfile", str(path), "-n")
+    assert done.returncode != 0
+    message = "events.study: results/smoke/events/zp150/chunk0.json has n_generated 200 "
+    assert message + "where this study asks 100;" in done.stdout
 
 
 @pytest.mark.slow

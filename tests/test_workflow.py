@@ -10,7 +10,6 @@ import yaml
 
 from massgen import paths
 from massgen.config import defaults
-from massgen.evaluation.curves import read_curves
 from massgen.files import read_json, read_parquet
 
 from .conftest import REPO, snakemake
@@ -57,6 +56,11 @@ def test_scores_and_report(smoke_run):
     )
     trained = {tuple(line.split(",")[:2]) for line in summary[1:]}
     assert trained == {("pfn", method) for method in methods}
+    # The paper's claims: those of the split {150, 600} tested, the others not in the study.
+    claims = (smoke_run / paths.CLAIMS.format(study="smoke")).read_text()
+    assert "| planing on {150, 600}, zoom | Sec. V, Fig. 4 bottom | " in claims
+    assert "| L1 on {150, 200} | Sec. V, Fig. 4 top | not in this study |" in claims
+    assert "| sculpting: planing | 150-600, zoom: sculpting, the flattest" in claims
     # Every test jet of every target, scored by each model.
     scores = read_parquet(
         smoke_run
@@ -120,7 +124,7 @@ def test_bad_config_stops_the_run_naming_the_key(tmp_path, change, key):
 def test_corrupt_chunk_fails_its_job_without_output(smoke_run, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(smoke_run / "results", work / "results")
-    events = work / paths.EVENTS.format(study="smoke", sample="qcd", chunk=0)
+    events = work / paths.EVENTS.format(events_study="smoke", sample="qcd", chunk=0)
     events.write_bytes(events.read_bytes()[:1000])
     reco = work / paths.RECO.format(study="smoke", sample="qcd", chunk=0)
     reco.unlink()
@@ -140,9 +144,10 @@ def test_corrupt_chunk_fails_its_job_without_output(smoke_run, tmp_path):
 
 @pytest.mark.slow
 def test_learning_curve_points_train_on_their_jets(smoke_run, tmp_path):
-    """Learning curves drawn on the finished smoke study: each point trains on its N jets
-    per class, the table and the figure follow; a ladder beyond the train split fails its
-    job with the key named, leaving no model."""
+    """Learning-curve points drawn on the finished smoke study: each trains on its N jets
+    per class and is evaluated on every target mass (the table and figure are
+    tests/test_curves.py's); a ladder beyond the train split fails its job with the key
+    named, leaving no model."""
     work = tmp_path / "work"
     shutil.copytree(smoke_run / "results", work / "results")
     config = yaml.safe_load((REPO / "tests" / "smoke.yaml").read_text())
@@ -150,19 +155,15 @@ def test_learning_curve_points_train_on_their_jets(smoke_run, tmp_path):
     config["learning_curve"] = {"masses": [150], "jets": [10, 20]}
     path = tmp_path / "curves.yaml"
     path.write_text(yaml.safe_dump(config))
-    figure = paths.plot(paths.LEARNING_CURVES).format(study="smoke")
-    run = snakemake(work, "--configfile", str(path), "--cores", "2", figure)
-    assert run.returncode == 0, run.stderr[-3000:]
-    rows = read_curves(work / paths.CURVE_TABLE.format(study="smoke"))
-    assert {(r["jets"], r["zoom"], r["target"]) for r in rows} == {
-        (n, zoom, target) for n in (10, 20) for zoom in ("nozoom", "zoom") for target in (150, 600)
-    }
     point = {"study": "smoke", "model": "pfn", "sources": "150", "zoom": "zoom", "seed": 0}
-    for n in (10, 20):
+    metrics = [paths.CURVE_METRICS.format(jets=n, **point) for n in (10, 20)]
+    run = snakemake(work, "--configfile", str(path), "--cores", "2", *metrics)
+    assert run.returncode == 0, run.stderr[-3000:]
+    for n, metric in zip((10, 20), metrics, strict=True):
         assert read_json(work / paths.CURVE_HPARAMS.format(jets=n, **point))["train_jets"] == n
         log = work / paths.log("train_curve", "pfn/150/zoom/n{jets}/seed0").format(jets=n, **point)
         assert f"training on {2 * n} jets" in log.read_text()
-    assert (work / figure).is_file()
+        assert set(read_json(work / metric)["auc"]) == {"150", "600"}
 
     config["learning_curve"]["jets"] = [100000]
     path.write_text(yaml.safe_dump(config))

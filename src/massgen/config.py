@@ -104,7 +104,24 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         )
     _check_registered(config, schema)
     _check_lhe_files(config)
+    _check_events_study(config)
     return config
+
+
+def _check_events_study(config: dict) -> None:
+    """Fill ``events.study`` (the study's own name by default) and refuse reading another
+    study's events where the chunks come from a file: MadGraph's gridpack or a user's LHE
+    file belongs to the study that made it."""
+    events = config["events"]
+    events.setdefault("study", config["study"])
+    if events["study"] == config["study"]:
+        return
+    generation = config["generation"]
+    if generation["generator"] != "pythia" or generation["lhe"]:
+        raise ConfigError(
+            f"events.study: reading the events of study {events['study']!r} needs Pythia "
+            "alone (generation.generator: pythia, no generation.lhe)"
+        )
 
 
 def _choose_comparison_split(config: dict) -> None:

@@ -18,8 +18,9 @@ from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
 
 
 def event_seed(config: dict, sample: str, chunk: int) -> int:
-    """Pythia seed of one chunk, from (seed, study, sample, chunk)."""
-    return derive_seed(config["seed"], config["study"], sample, chunk)
+    """Pythia seed of one chunk, from (seed, study, sample, chunk); the study is the one
+    whose events these are (``events.study``, the study's own name by default)."""
+    return derive_seed(config["seed"], config["events"]["study"], sample, chunk)
 
 
 def detector_seed(config: dict, sample: str, chunk: int) -> int:
@@ -30,7 +31,12 @@ def detector_seed(config: dict, sample: str, chunk: int) -> int:
 def madgraph_seed(config: dict, sample: str, chunk: int | str) -> int:
     """MadGraph ``iseed`` of one chunk (or of the gridpack, chunk ``"gridpack"``)."""
     return derive_seed(
-        config["seed"], config["study"], "madgraph", sample, chunk, modulus=MADGRAPH_SEED_MAX
+        config["seed"],
+        config["events"]["study"],
+        "madgraph",
+        sample,
+        chunk,
+        modulus=MADGRAPH_SEED_MAX,
     )
 
 
@@ -72,7 +78,7 @@ def generation(config: dict, sample: str, chunk: int) -> dict:
         "coupling": user["coupling"] if user else None,
         "parton_eta_max": config["cuts"]["parton_eta_max"],
         "process": spec.module.PROCESS if pythia_alone else None,
-        "study": config["study"],
+        "study": config["events"]["study"],
         "base_seed": config["seed"],
     }
 

@@ -1,7 +1,7 @@
 """The results tree, spelled once: Snakemake rules, scripts and tests import these patterns.
 
-Patterns hold Snakemake wildcards in braces ({study}, {sample}, {chunk}, {mass}, {split},
-{representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets}).
+Patterns hold Snakemake wildcards in braces ({study}, {events_study}, {sample}, {chunk},
+{mass}, {split}, {representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets}).
 """
 
 from __future__ import annotations
@@ -9,15 +9,18 @@ from __future__ import annotations
 from massgen.samples import parse_sample
 
 RESULTS = "results/{study}"
+# Events belong to the study that made them ({events_study}: config events.study, the
+# study's own name unless it reads another's).
+EVENTS_RESULTS = "results/{events_study}"
 
-EVENTS = RESULTS + "/events/{sample}/chunk{chunk}.parquet"
-EVENTS_META = RESULTS + "/events/{sample}/chunk{chunk}.json"
-EVENTS_HEPMC = RESULTS + "/events/{sample}/chunk{chunk}.hepmc3"
-MADGRAPH_CARD = RESULTS + "/events/{sample}/madgraph/proc_card.mg5"
-GRIDPACK = RESULTS + "/events/{sample}/madgraph/gridpack.tar.gz"
-LHE = RESULTS + "/events/{sample}/chunk{chunk}.lhe.gz"
-LHE_REPORT = RESULTS + "/events/{sample}/lhe.json"
-LHE_CHUNKS = RESULTS + "/events/{sample}/lhe"  # a user's file in chunks: chunk<k>.lhe.gz
+EVENTS = EVENTS_RESULTS + "/events/{sample}/chunk{chunk}.parquet"
+EVENTS_META = EVENTS_RESULTS + "/events/{sample}/chunk{chunk}.json"
+EVENTS_HEPMC = EVENTS_RESULTS + "/events/{sample}/chunk{chunk}.hepmc3"
+MADGRAPH_CARD = EVENTS_RESULTS + "/events/{sample}/madgraph/proc_card.mg5"
+GRIDPACK = EVENTS_RESULTS + "/events/{sample}/madgraph/gridpack.tar.gz"
+LHE = EVENTS_RESULTS + "/events/{sample}/chunk{chunk}.lhe.gz"
+LHE_REPORT = EVENTS_RESULTS + "/events/{sample}/lhe.json"
+LHE_CHUNKS = EVENTS_RESULTS + "/events/{sample}/lhe"  # a user's file in chunks: chunk<k>.lhe.gz
 RECO = RESULTS + "/reco/{sample}/chunk{chunk}.parquet"
 DELPHES_ROOT = RESULTS + "/reco/{sample}/chunk{chunk}.root"
 JETS = RESULTS + "/jets/{sample}/chunk{chunk}.parquet"
@@ -36,6 +39,7 @@ METRICS = RESULTS + "/scores/{model}/{method}/{sources}/{zoom}/seed{seed}.json"
 SCORES = RESULTS + "/scores/{model}/{method}/{sources}/{zoom}/seed{seed}.parquet"  # per test jet
 MODEL_PLOTS = RESULTS + "/plots/models"  # <model>/<method>/<sources>/<zoom>/seed<k>.png
 SUMMARY = RESULTS + "/scores/summary.csv"
+CLAIMS = RESULTS + "/claims.md"  # the founding paper's claims tested on the scores
 # Learning curves: the baseline on N jets per class ({jets}) of one mass ({sources}).
 CURVE_MODEL = RESULTS + "/curves/{model}/{sources}/{zoom}/n{jets}/seed{seed}"
 CURVE_WEIGHTS = CURVE_MODEL + "/model.pt"
@@ -70,6 +74,16 @@ def log(rule: str, wildcards: str) -> str:
 def benchmark(rule: str, wildcards: str) -> str:
     """Snakemake benchmark file of one job: results/{study}/benchmarks/<rule>/<wildcards>.tsv."""
     return f"{RESULTS}/benchmarks/{rule}/{wildcards}.tsv"
+
+
+def events_log(rule: str, wildcards: str) -> str:
+    """Log file of one job making events: under the events' study, beside its events."""
+    return log(rule, wildcards).replace(RESULTS, EVENTS_RESULTS, 1)
+
+
+def events_benchmark(rule: str, wildcards: str) -> str:
+    """Snakemake benchmark file of one job making events, under the events' study."""
+    return benchmark(rule, wildcards).replace(RESULTS, EVENTS_RESULTS, 1)
 
 
 def sample_events(config: dict, sample: str) -> int:

@@ -14,11 +14,16 @@ from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.resources import dataset_jets, training_minutes
 from massgen.samples import study_samples, window_samples
 from massgen.scheduler import single_reevaluation_timer
+from massgen.shared_events import check_shared_events
 
 validate_config(config)
+check_shared_events(
+    config
+)  # another study's events (events.study) must be ours to share
 single_reevaluation_timer()  # Snakemake's own scheduler, without its timer chains
 
 STUDY = config["study"]
+EVENTS_STUDY = config["events"]["study"]  # the study whose events this one reads
 SAMPLES = [sample.name for sample in study_samples(config["masses"])]
 GENERATOR = config["generation"]["generator"]
 DETECTOR = config["detector"]["kind"]
@@ -38,6 +43,12 @@ wildcard_constraints:
     method="|".join(METHODS),
     sources=r"\d+(-\d+)*",
     seed=r"\d+",
+
+
+def events_path(pattern):
+    """A pattern of the events' tree (generation, its logs) under the study that owns
+    the events: this one, or the one events.study names."""
+    return pattern.replace("{events_study}", EVENTS_STUDY)
 
 
 def chunks_of(sample):
@@ -250,6 +261,7 @@ def final_outputs():
     out.append(paths.CUTFLOW_TABLE.format(study=STUDY))
     out.append(paths.DETECTOR_RESPONSE.format(study=STUDY))
     out.append(paths.SUMMARY.format(study=STUDY))
+    out.append(paths.CLAIMS.format(study=STUDY))
     out += expand(paths.PLOT, study=STUDY, name=paths.FIGURES)
     out += expand(
         paths.model_plot("{name}"),
@@ -265,7 +277,7 @@ def final_outputs():
     if config["generation"]["hepmc"]:
         for sample in SAMPLES:
             out += expand(
-                paths.EVENTS_HEPMC, study=STUDY, sample=sample, chunk=chunks_of(sample)
+                events_path(paths.EVENTS_HEPMC), sample=sample, chunk=chunks_of(sample)
             )
     return out
 
@@ -317,11 +329,11 @@ def generation_inputs(wildcards):
     file, or the chunks and the description of the user's file."""
     if wildcards.sample in LHE_FILES:
         return {
-            "lhe_chunks": paths.LHE_CHUNKS.format(**wildcards),
-            "lhe_report": paths.LHE_REPORT.format(**wildcards),
+            "lhe_chunks": events_path(paths.LHE_CHUNKS).format(**wildcards),
+            "lhe_report": events_path(paths.LHE_REPORT).format(**wildcards),
         }
     if params.from_lhe(config, wildcards.sample):
-        return {"lhe": paths.LHE.format(**wildcards)}
+        return {"lhe": events_path(paths.LHE).format(**wildcards)}
     return {}
 
 

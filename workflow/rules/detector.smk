@@ -6,7 +6,7 @@ if DETECTOR == "builtin":
         Wildcards: sample, chunk. Writes reco parquet (the schema the Delphes reader fills).
         """
         input:
-            events=paths.EVENTS,
+            events=events_path(paths.EVENTS),
         output:
             reco=paths.RECO,
         log:
@@ -34,7 +34,7 @@ else:
         Wildcards: sample, chunk.
         """
         input:
-            hepmc=paths.EVENTS_HEPMC,
+            hepmc=events_path(paths.EVENTS_HEPMC),
         output:
             root=paths.DELPHES_ROOT,
         log:
@@ -64,7 +64,7 @@ else:
         """
         input:
             root=paths.DELPHES_ROOT,
-            events=paths.EVENTS,
+            events=events_path(paths.EVENTS),
         output:
             reco=paths.RECO,
         log:
@@ -85,7 +85,7 @@ rule detector_response:
     """The study's detector (built-in or Delphes) on the first chunk of every sample: its
     leading jets against the truth jets of the same events (pT response, jet mass)."""
     input:
-        events=expand(paths.EVENTS, study=STUDY, sample=SAMPLES, chunk=0),
+        events=expand(events_path(paths.EVENTS), sample=SAMPLES, chunk=0),
         jets=expand(paths.JETS, study=STUDY, sample=SAMPLES, chunk=0),
     output:
         table=report(

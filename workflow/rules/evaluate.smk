@@ -49,3 +49,24 @@ rule summarise_scores:
     threads: 1
     script:
         "../scripts/summarise_scores.py"
+
+
+rule tabulate_claims:
+    """The founding paper's Sec. V and VI claims tested on the score table and the QCD
+    sculpting of every model (claims.md): numbers per seed and a verdict."""
+    input:
+        summary=paths.SUMMARY,
+        metrics=every_model(paths.METRICS),
+    output:
+        claims=report(paths.CLAIMS, caption="../report/claims.rst", category="Tables"),
+    log:
+        paths.log("tabulate_claims", "all"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    params:
+        masses=config["masses"],
+    script:
+        "../scripts/tabulate_claims.py"

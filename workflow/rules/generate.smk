@@ -6,9 +6,9 @@ if GENERATOR == "madgraph":
         Wildcards: sample (zp<mass> or qcd).
         """
         output:
-            card=paths.MADGRAPH_CARD,
+            card=events_path(paths.MADGRAPH_CARD),
         log:
-            paths.log("madgraph_card", "{sample}"),
+            events_path(paths.events_log("madgraph_card", "{sample}")),
         conda:
             "../envs/pipeline.yaml"
         container:
@@ -28,13 +28,13 @@ if GENERATOR == "madgraph":
         Wildcards: sample. Every chunk of the sample is generated from it.
         """
         input:
-            card=paths.MADGRAPH_CARD,
+            card=events_path(paths.MADGRAPH_CARD),
         output:
-            gridpack=paths.GRIDPACK,
+            gridpack=events_path(paths.GRIDPACK),
         log:
-            paths.log("madgraph_gridpack", "{sample}"),
+            events_path(paths.events_log("madgraph_gridpack", "{sample}")),
         benchmark:
-            paths.benchmark("madgraph_gridpack", "{sample}")
+            events_path(paths.events_benchmark("madgraph_gridpack", "{sample}"))
         conda:
             "../envs/madgraph.yaml"
         container:
@@ -53,13 +53,15 @@ if GENERATOR == "madgraph":
         Wildcards: sample, chunk.
         """
         input:
-            gridpack=paths.GRIDPACK,
+            gridpack=events_path(paths.GRIDPACK),
         output:
-            lhe=paths.LHE,
+            lhe=events_path(paths.LHE),
         log:
-            paths.log("madgraph_events", "{sample}/chunk{chunk}"),
+            events_path(paths.events_log("madgraph_events", "{sample}/chunk{chunk}")),
         benchmark:
-            paths.benchmark("madgraph_events", "{sample}/chunk{chunk}")
+            events_path(
+                paths.events_benchmark("madgraph_events", "{sample}/chunk{chunk}")
+            )
         wildcard_constraints:
             sample=alternatives(s for s in SAMPLES if s not in LHE_FILES),
         conda:
@@ -90,12 +92,12 @@ if LHE_FILES:
         input:
             lhe=lambda wildcards: LHE_FILES[wildcards.sample],
         output:
-            report=paths.LHE_REPORT,
-            chunks=directory(paths.LHE_CHUNKS),
+            report=events_path(paths.LHE_REPORT),
+            chunks=directory(events_path(paths.LHE_CHUNKS)),
         log:
-            paths.log("import_lhe", "{sample}"),
+            events_path(paths.events_log("import_lhe", "{sample}")),
         benchmark:
-            paths.benchmark("import_lhe", "{sample}")
+            events_path(paths.events_benchmark("import_lhe", "{sample}"))
         wildcard_constraints:
             sample=alternatives(LHE_FILES),
         conda:
@@ -121,12 +123,12 @@ rule generate_events:
     input:
         unpack(generation_inputs),
     output:
-        events=paths.EVENTS,
-        meta=paths.EVENTS_META,
+        events=events_path(paths.EVENTS),
+        meta=events_path(paths.EVENTS_META),
     log:
-        paths.log("generate_events", "{sample}/chunk{chunk}"),
+        events_path(paths.events_log("generate_events", "{sample}/chunk{chunk}")),
     benchmark:
-        paths.benchmark("generate_events", "{sample}/chunk{chunk}")
+        events_path(paths.events_benchmark("generate_events", "{sample}/chunk{chunk}"))
     conda:
         "../envs/pipeline.yaml"
     container:
@@ -147,14 +149,14 @@ rule export_hepmc:
     Wildcards: sample, chunk. The input of Delphes on the real simulation path.
     """
     input:
-        events=paths.EVENTS,
-        meta=paths.EVENTS_META,
+        events=events_path(paths.EVENTS),
+        meta=events_path(paths.EVENTS_META),
     output:
-        hepmc=paths.EVENTS_HEPMC,
+        hepmc=events_path(paths.EVENTS_HEPMC),
     log:
-        paths.log("export_hepmc", "{sample}/chunk{chunk}"),
+        events_path(paths.events_log("export_hepmc", "{sample}/chunk{chunk}")),
     benchmark:
-        paths.benchmark("export_hepmc", "{sample}/chunk{chunk}")
+        events_path(paths.events_benchmark("export_hepmc", "{sample}/chunk{chunk}"))
     conda:
         "../envs/pipeline.yaml"
     container:

@@ -35,7 +35,7 @@ rule select_jets:
     """
     input:
         jets=paths.JETS,
-        meta=paths.EVENTS_META,
+        meta=events_path(paths.EVENTS_META),
     output:
         selected=paths.SELECTED,
         cutflow=paths.CHUNK_CUTFLOW,

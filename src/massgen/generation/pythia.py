@@ -253,7 +253,10 @@ def generate_chunk(
     process
         What Pythia alone generates, in words, for the metadata.
     study, base_seed
-        Provenance written to the metadata.
+        Provenance written to the metadata: the study that owns the events (whose name
+        is in ``seed``) and its configured seed. Another study reading these events
+        (``events.study``) is checked against the metadata
+        (:func:`massgen.shared_events.check_shared_events`).
 
     Returns the metadata dictionary.
     """
@@ -332,6 +335,10 @@ def generate_chunk(
         "seed": seed,
         "base_seed": base_seed,
         "study": study,
+        "first_event_id": first_event_id,
+        "parton_eta_max": parton_eta_max,
+        "user_process": user_process,
+        "coupling": coupling,
         "process": process,
         "n_tried": int(info.nTried()),
         "n_generated": len(eta),
