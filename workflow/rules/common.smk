@@ -17,9 +17,8 @@ from massgen.scheduler import single_reevaluation_timer
 from massgen.shared_events import check_shared_events
 
 validate_config(config)
-check_shared_events(
-    config
-)  # another study's events (events.study) must be ours to share
+# Another study's events (events.study) must be the ones this study would make.
+check_shared_events(config)
 single_reevaluation_timer()  # Snakemake's own scheduler, without its timer chains
 
 STUDY = config["study"]
