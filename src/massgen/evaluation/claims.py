@@ -158,7 +158,7 @@ def _best_other(
     scores: Scores, method: str, value: Callable[[str], list[float]], lower: bool
 ) -> tuple[str, list[float]]:
     """The other method whose mean ``value`` is best (lowest where ``lower``)."""
-    others = [(m, value(m)) for m in scores.methods() if m != method and value(m)]
+    others = [(m, values) for m in scores.methods() if m != method and (values := value(m))]
     if not others:
         return "other methods", []
     sign = 1 if lower else -1
