@@ -215,7 +215,7 @@ def test_meta_representation_is_saved_and_reused(method, tmp_path, device):
     assert other_key["job"] == {"data": "b"}
 
 
-@pytest.mark.parametrize("name", ["baseline", "planing", "l1", "l2", "mldg"])
+@pytest.mark.parametrize("name", ["baseline", "planing", "l1", "l2", "mldg", "disco", "adversary"])
 def test_registered_method_prepares_a_plan_that_trains(name, tmp_path):
     data = toy()
     data.jet_mass = torch.rand(len(data)) * 300

@@ -2,9 +2,9 @@
 
 For every leaf key of the config schema, a change in a copy of tests/smoke.yaml must
 schedule exactly the jobs whose outputs depend on it (the table below, rule -> jobs);
-adding a seed or a method schedules only the new jobs; moving the checkout and the
-study to other folders schedules nothing. Each case is a dry run (``-n``) of the real
-workflow on the finished study of the ``smoke_run`` fixture.
+adding a seed or a method schedules only the new jobs; the unchanged config, and moving
+the checkout and the study to other folders, schedule nothing. Each case is a dry run
+(``-n``) of the real workflow on the finished study of the ``smoke_run`` fixture.
 """
 
 from __future__ import annotations
@@ -197,6 +197,14 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "training.feature_critic.gamma": (0.01, ONE_METHOD),
     "training.feature_critic.alpha": (0.01, ONE_METHOD),
     "training.feature_critic.held_out": (2, ONE_METHOD),
+    # Settings of methods the smoke study does not train change nothing.
+    "training.disco.strength": (10.0, {}),
+    "training.adversary.strength": (10.0, {}),
+    "training.adversary.components": (3, {}),
+    "training.adversary.hidden": ([8], {}),
+    "training.adversary.steps": (2, {}),
+    "training.adversary.learning_rate": (0.01, {}),
+    "training.adversary.classes": ([0, 1], {}),
     # The smoke study draws no learning curves: a mass adds them all (3 N x 2 zooms x 2
     # seeds), the ladder alone changes nothing.
     "learning_curve.masses": ([150], CURVES),
@@ -268,6 +276,11 @@ def test_a_change_reruns_exactly_what_it_touches(smoke_run, tmp_path):
     added = changed("extensions", ["tests.toy_extension"])
     added["training"]["methods"] = [*SMOKE_CONFIG_METHODS, "head_only"]
     cases["a new method"], expected["a new method"] = added, ONE_METHOD
+    # The mass-decorrelating methods train on the split like any other.
+    decorrelating = changed("training.methods", [*SMOKE_CONFIG_METHODS, "disco", "adversary"])
+    cases["decorrelating methods"] = decorrelating
+    expected["decorrelating methods"] = scores(2 * PER_METHOD)
+    cases["unchanged"], expected["unchanged"] = copy.deepcopy(SMOKE_CONFIG), {}
     # Another model (training.models) trains and evaluates the whole grid for it.
     other = changed("extensions", ["tests.toy_extension"])
     other["training"]["models"], other["models"] = ["mean"], {"mean": {"width": 6}}
@@ -314,11 +327,6 @@ def test_other_events_settings_are_refused_before_anything_runs(smoke_run, tmp_p
     assert done.returncode != 0
     message = "events.study: results/smoke/events/zp150/chunk0.json has n_generated 200 "
     assert message + "where this study asks 100;" in done.stdout
-
-
-@pytest.mark.slow
-def test_unchanged_study_schedules_nothing(smoke_run, tmp_path):
-    assert dry_run(smoke_run, SMOKE_CONFIG, tmp_path, "same") == {}
 
 
 @pytest.mark.slow

@@ -59,6 +59,8 @@ METHODS: dict[str, str] = {
     "mldg": "massgen.training.methods.mldg:prepare",
     "metareg": "massgen.training.methods.metareg:prepare",
     "feature_critic": "massgen.training.methods.feature_critic:prepare",
+    "disco": "massgen.training.methods.disco:prepare",
+    "adversary": "massgen.training.methods.adversary:prepare",
 }
 
 

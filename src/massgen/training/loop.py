@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -97,6 +98,15 @@ class Batch:
 Objective = Callable[[nn.Module, Batch], torch.Tensor]
 
 
+class MethodState(Protocol):
+    """State a method changes while the loop runs (an adversary and its optimiser): the
+    loop saves it in each checkpoint and restores it on resuming."""
+
+    def state_dict(self) -> dict: ...
+
+    def load_state_dict(self, state: dict) -> None: ...
+
+
 def cross_entropy(
     model: nn.Module, batch: Batch, params: dict[str, torch.Tensor] | None = None
 ) -> torch.Tensor:
@@ -110,6 +120,12 @@ def cross_entropy(
     """
     inputs = (batch.features, batch.mask)
     logits = model(*inputs) if params is None else functional_call(model, params, inputs)
+    return weighted_cross_entropy(logits, batch)
+
+
+def weighted_cross_entropy(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """The weighted mean cross-entropy of ``logits`` already computed for ``batch`` (see
+    :func:`cross_entropy`): for methods that also use the outputs otherwise."""
     loss = functional.cross_entropy(logits, batch.label, reduction="none")
     return (loss * batch.weight).sum() / batch.weight.abs().sum()
 
@@ -148,6 +164,20 @@ def validation_metrics(
     return total / n, correct / n
 
 
+@torch.no_grad()
+def mean_objective(
+    objective: Objective, model: nn.Module, data: Batch, batch_size: int = 2000
+) -> float:
+    """``objective`` averaged over ``data`` in batches of ``batch_size`` jets (weighted by
+    their sizes), the model in evaluation mode: a method's loss on the validation jets."""
+    model.eval()
+    total = 0.0
+    for start in range(0, len(data), batch_size):
+        index = torch.arange(start, min(start + batch_size, len(data)), device=data.label.device)
+        total += objective(model, data.take(index)).item() * len(index)
+    return total / max(len(data), 1)
+
+
 def _load_checkpoint(path: Path, key: dict) -> dict | None:
     """The state saved at ``path`` by a run with the same ``key``, else None.
 
@@ -179,6 +209,9 @@ def fit(
     checkpoint: Path | str | None = None,
     parameters: list[nn.Parameter] | None = None,
     fingerprint: object = None,
+    method_state: MethodState | None = None,
+    validation: Objective | None = None,
+    early_stopping: bool = True,
 ) -> dict:
     """Train ``model`` in place; returns the history with the best epoch restored.
 
@@ -190,6 +223,12 @@ def fit(
     final weights as an uninterrupted run (on CUDA too, after ``deterministic``). A
     checkpoint whose ``fingerprint`` (everything else the run depends on, e.g. the
     method's settings) or loop settings differ from this call's is not resumed.
+    ``method_state`` (what the objective changes as it runs) is checkpointed with them.
+    Early stopping watches the validation cross-entropy, or with ``validation`` that
+    objective's mean over the validation jets (``val_objective`` in the history): a
+    method that trades accuracy for decorrelation keeps its best epoch by its own loss.
+    Without ``early_stopping`` every epoch runs and the last one's weights are kept (for
+    a min-max game, whose losses compare poorly from one epoch to the next).
     """
     torch.manual_seed(seed)
     generator = torch.Generator(device="cpu").manual_seed(seed)
@@ -206,6 +245,8 @@ def fit(
         generator.set_state(saved["generator"])
         torch.set_rng_state(saved["torch_rng"])
         best, history, stopped = saved["best"], saved["history"], saved["stopped"]
+        if method_state is not None:
+            method_state.load_state_dict(saved["method"])
         first_epoch = len(history["epochs"])
         log.info("resuming from %s after epoch %d", checkpoint, first_epoch - 1)
     for epoch in range(first_epoch, 0 if stopped else settings.max_epochs):
@@ -220,12 +261,14 @@ def fit(
             optimiser.step()
             losses.append(loss.item())
         val_loss, val_accuracy = validation_metrics(model, val)
+        watched = val_loss if validation is None else mean_objective(validation, model, val)
         seconds = time.perf_counter() - start
         history["epochs"].append(
             {
                 "epoch": epoch,
                 "train_loss": float(np.mean(losses)),
                 "val_loss": val_loss,
+                **({} if validation is None else {"val_objective": watched}),
                 "val_accuracy": val_accuracy,
                 "seconds": seconds,
             }
@@ -238,9 +281,9 @@ def fit(
             val_accuracy,
             len(train) / seconds,
         )
-        if val_loss < best["loss"]:
-            best = {"loss": val_loss, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
-        stopped = epoch - best["epoch"] >= settings.patience
+        if watched < best["loss"] or not early_stopping:
+            best = {"loss": watched, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
+        stopped = early_stopping and epoch - best["epoch"] >= settings.patience
         if checkpoint is not None:
             _save_checkpoint(
                 Path(checkpoint),
@@ -253,6 +296,7 @@ def fit(
                     "best": best,
                     "history": history,
                     "stopped": stopped,
+                    "method": None if method_state is None else method_state.state_dict(),
                 },
             )
         if stopped:

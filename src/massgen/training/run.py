@@ -134,6 +134,9 @@ def train_job(
         checkpoint=out / "checkpoint.pt",
         parameters=plan.parameters,
         fingerprint=fingerprint,
+        method_state=plan.state,
+        validation=plan.validation,
+        early_stopping=plan.early_stopping,
     )
     with atomic_path(out / "model.pt") as tmp:
         torch.save(tagger.state_dict(), tmp)

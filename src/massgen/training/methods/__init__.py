@@ -10,6 +10,8 @@ loop minimises and the parameters it moves. ``settings`` are the method's own
 - ``planing``: per-jet weights flattening each class's jet-mass distribution.
 - ``l1`` / ``l2``: an L1 or L2 penalty on the head's weights.
 - ``mldg``, ``metareg``, ``feature_critic``: meta-learning across source masses.
+- ``disco``, ``adversary``: cross-entropy with a penalty on the dependence of the QCD
+  output on the jet mass (distance correlation; an adversary predicting the mass).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import torch
 from torch import nn
 
 from massgen.registry import resolve
-from massgen.training.loop import Batch, Objective
+from massgen.training.loop import Batch, MethodState, Objective
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,17 @@ class Context:
 
 @dataclass
 class Plan:
-    """How the training loop runs a method."""
+    """How the training loop runs a method: its data, objective, the model parameters it
+    moves, any state the objective changes as it runs (checkpointed by the loop), the
+    loss early stopping watches on the validation jets (None: the cross-entropy), and
+    whether the loop stops early at all (else it keeps the last epoch)."""
 
     train: Batch
     objective: Objective
     parameters: list[nn.Parameter]
+    state: MethodState | None = None
+    validation: Objective | None = None
+    early_stopping: bool = True
 
 
 def prepare(target: str, model: nn.Module, train: Batch, settings: dict, context: Context) -> Plan:
