@@ -205,3 +205,10 @@ def test_killed_pivot_resumes_to_the_same_weights(tmp_path):
         run(tmp_path / "checkpoint.pt", kill_after=4 * 2 + 1)  # inside epoch 3 (4 batches each)
     resumed, _ = run(tmp_path / "checkpoint.pt")
     assert all(torch.equal(a, b) for a, b in zip(reference, resumed, strict=True))
+
+
+def test_adversary_without_jets_of_its_classes_is_refused():
+    data = Batch.from_arrays(pivot_toy(50, np.random.default_rng(2)), CPU)
+    settings = method_settings("adversary", classes=[2])
+    with pytest.raises(ValueError, match=r"training\.adversary\.classes: \[2\] selects 0"):
+        methods.prepare(METHODS["adversary"], Dense(), data, settings, methods.Context(10, 0, CPU))

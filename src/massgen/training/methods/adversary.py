@@ -71,7 +71,14 @@ class Pivot:
         self, n_classes: int, settings: AdversarySettings, train: Batch, context: Context
     ) -> None:
         self.settings = settings
-        self.pool = train.take(self._seen(train))  # the jets r learns from
+        seen = self._seen(train)
+        if int(seen.sum()) < 2:
+            raise ValueError(
+                f"training.adversary.classes: {list(settings.classes)} selects "
+                f"{int(seen.sum())} training jets (labels present: "
+                f"{sorted(set(train.label.tolist()))})"
+            )
+        self.pool = train.take(seen)  # the jets r learns from
         mass = self.pool.jet_mass.double()
         self.centre, self.scale = float(mass.mean()), float(mass.std().clamp_min(1e-9))
         self.batch_size = context.batch_size
