@@ -25,6 +25,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from massgen.evaluation.curves import curves, read_curves
 from massgen.evaluation.roc import roc_auc, roc_curve
@@ -319,7 +320,8 @@ def detector_figure(results: dict[str, dict[str, dict]], sqrt_s: float) -> Figur
 def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
     """AUC against training jets per class (log scale): one column per trained mass, one
     row per model and zoom; a line per learning-curve mass as target, the trained mass's
-    own (in domain) solid, the others (across domains) dashed; mean +- std over seeds."""
+    own (in domain) solid, the others (across domains) dashed; mean +- std over seeds.
+    The ticks are the ladder's N; the legend below the panels gives the targets' colours."""
     _style()
     table = curves(read_curves(table))
     trained = sorted({int(k[1]) for k in table})
@@ -334,6 +336,7 @@ def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
     )
     shades = np.linspace(0, 0.9, len(trained))
     colours = {m: plt.cm.viridis(x) for m, x in zip(trained, shades, strict=True)}
+    ladder = sorted({int(n) for jets, _, _ in table.values() for n in jets})
     for (model, zoom), row in zip(rows, axes, strict=True):
         for source, ax in zip(trained, row, strict=True):
             for target, colour in colours.items():
@@ -345,11 +348,14 @@ def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
                 ax.plot(jets, mean, color=colour, ls=style, marker="o", label=f"target {target}")
                 ax.fill_between(jets, mean - std, mean + std, color=colour, alpha=0.2)
             ax.set_xscale("log")
+            ax.set_xticks(ladder, [str(n) for n in ladder])  # the ladder's own N, no 10^k
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.margins(x=0.08)  # the ladder's end points whole
             ax.axhline(0.5, color="grey", lw=0.8, ls=":")
             ax.set_title(f"{model} trained on {source}, {ZOOM_TITLES[zoom]}", pad=24)
             ax.set_xlabel("training jets per class")
             label(ax, sqrt_s)
         row[0].set_ylabel("AUC")
-    axes[0][-1].legend(fontsize=11, loc="center right")
+    handles, labels = axes[0][-1].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=13, loc="outside lower center", ncols=len(labels))
     return fig
