@@ -74,6 +74,18 @@ def test_claims_follow_the_table():
     assert worse["L1 on {150, 200}"].verdict() == "1 of 2 hold"
 
 
+def test_claims_compare_the_papers_methods_only():
+    """A study's own method (here DisCo, interpolating better than planing) is not a
+    rival in the paper's claims; planing is compared with the paper's methods."""
+    rows = table(0.95)
+    for seed in range(3):
+        for target in (150, 200, 250, 600):
+            for method, score in (("planing", 1.0), ("baseline", 0.9), ("disco", 1.1)):
+                rows.append(row(method, "150-600", "nozoom", seed, target, 0.8, score))
+    found = by_key(claims(Scores(rows, [], "pfn"), [150, 200, 250, 600]))
+    assert found["planing on {150, 600}, no zoom"].verdict() == "holds"
+
+
 def test_markdown_gives_every_claim_and_number():
     found = claims(Scores(table(0.95), [], "pfn"), [150, 200, 250, 600])
     text = markdown(found, "pfn")

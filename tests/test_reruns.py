@@ -199,7 +199,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "training.feature_critic.held_out": (2, ONE_METHOD),
     # Settings of methods the smoke study does not train change nothing.
     "training.disco.strength": (10.0, {}),
-    "training.adversary.strength": (10.0, {}),
+    "training.adversary.strength": (5.0, {}),
     "training.adversary.components": (3, {}),
     "training.adversary.hidden": ([8], {}),
     "training.adversary.steps": (2, {}),

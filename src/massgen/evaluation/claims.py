@@ -6,7 +6,8 @@ A claim compares two quantities, A (what the paper says is larger) against B. Th
 verdict is "holds" where A - B exceeds twice its standard error (the seeds' standard
 deviations over the square root of their number, added in quadrature), "does not" where
 B - A does, and "not resolved" in between; a claim made of several comparisons holds
-where all hold. Claims whose trainings the study lacks are "not in this study".
+where all hold. Claims whose trainings the study lacks are "not in this study"; they
+compare the paper's methods only (the config schema's default training.methods).
 Quantities: AUC of the single-mass baseline; the mean domain score over target masses
 outside the sources ("off-source") or on them; its spread over targets (std); and QCD
 sculpting, how much a model's mean output on QCD test jets varies with the jet mass: the
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from massgen.config import load_schema
 from massgen.evaluation.summary import read_summary
 from massgen.files import read_json, write_text
 from massgen.paths import sources_label
@@ -90,6 +92,12 @@ def _per_seed(rows: Rows, value: Callable[[Rows], float]) -> list[float]:
     return [value(seeds[s]) for s in sorted(seeds)]
 
 
+# The paper's methods: the config schema's default training.methods.
+PAPER_METHODS = frozenset(
+    load_schema()["properties"]["training"]["properties"]["methods"]["default"]
+)
+
+
 class Scores:
     """A study's score table (summary.csv rows) and sculpting (metrics.json), one model."""
 
@@ -138,8 +146,10 @@ class Scores:
         return out
 
     def methods(self) -> list[str]:
-        """Methods with a multi-mass training in the table."""
-        return sorted({r["method"] for r in self.rows if "-" in r["sources"]})
+        """The paper's methods with a multi-mass training in the table: its claims compare
+        those (a study's other methods, e.g. mass decorrelation, are left out: a tagger
+        that learnt nothing sculpts nothing and would win every sculpting claim)."""
+        return sorted({r["method"] for r in self.rows if "-" in r["sources"]} & PAPER_METHODS)
 
 
 SPLITS_L1 = ([150, 200], [150, 200, 250])
