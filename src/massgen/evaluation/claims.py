@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from massgen.config import load_schema
+from massgen.config import defaults
 from massgen.evaluation.summary import read_summary
 from massgen.files import read_json, write_text
 from massgen.paths import sources_label
@@ -93,9 +93,7 @@ def _per_seed(rows: Rows, value: Callable[[Rows], float]) -> list[float]:
 
 
 # The paper's methods: the config schema's default training.methods.
-PAPER_METHODS = frozenset(
-    load_schema()["properties"]["training"]["properties"]["methods"]["default"]
-)
+PAPER_METHODS = frozenset(defaults()["training"]["methods"])
 
 
 class Scores:
