@@ -45,6 +45,11 @@ def test_defaults_are_filled():
         ({"masses": [700]}, "masses[0]"),
         ({"cuts": {"jet_pt_min": -1}}, "cuts.jet_pt_min"),
         ({"split": {"train": 0.5, "val": 0.1, "test": 0.1}}, "split"),
+        ({"anti_qcd": {"classes": ["qcd_dijet", "wprime_m-1250"]}}, "anti_qcd.classes[1]: "),
+        ({"anti_qcd": {"unseen": ["axion_m5"]}}, "anti_qcd.unseen[0]: unknown sample"),
+        ({"anti_qcd": {"unseen": ["hh4b_m174_mh0"]}}, "anti_qcd.unseen[0]: "),
+        ({"anti_qcd": {"unseen": ["qcd_dijet"]}}, "anti_qcd.unseen[0]: qcd_dijet is already"),
+        ({"anti_qcd": {"pt_window": [650, 550]}}, "anti_qcd.pt_window"),
     ],
 )
 def test_bad_config_names_the_key(change, key):

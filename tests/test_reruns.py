@@ -209,6 +209,13 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     # seeds), the ladder alone changes nothing.
     "learning_curve.masses": ([150], CURVES),
     "learning_curve.jets": ([100], {}),
+    # Seed 004's samples and cuts are not the mass-generalisation study's.
+    "anti_qcd.classes": (["qcd_dijet", "ttbar_zprime_m1500"], {}),
+    "anti_qcd.unseen": (["hh4b_m174_mh80"], {}),
+    "anti_qcd.events.classes": (100, {}),
+    "anti_qcd.events.unseen": (100, {}),
+    "anti_qcd.parton_pt_min": (400.0, {}),
+    "anti_qcd.pt_window": ([500.0, 700.0], {}),
 }
 PAIRED = {
     "split.train": {"train": 0.7, "val": 0.15},

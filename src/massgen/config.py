@@ -19,7 +19,7 @@ import yaml
 from massgen import __version__
 from massgen.errors import ConfigError
 from massgen.registry import METHODS, MODELS, load_extensions
-from massgen.samples import study_samples
+from massgen.samples import parse_sample, study_samples
 
 # Package data (pyproject.toml [tool.setuptools.package-data]), so an installed massgen has it.
 SCHEMA_PATH = files("massgen") / "schemas" / "config.schema.yaml"
@@ -103,6 +103,7 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
             "set 1 (several jets per event are for two-jet selections)"
         )
     _check_registered(config, schema)
+    _check_anti_qcd(config)
     _check_lhe_files(config)
     _check_events_study(config)
     return config
@@ -122,6 +123,26 @@ def _check_events_study(config: dict) -> None:
             f"events.study: reading the events of study {events['study']!r} needs Pythia "
             "alone (generation.generator: pythia, no generation.lhe)"
         )
+
+
+def _check_anti_qcd(config: dict) -> None:
+    """Seed 004's samples name registered families with physical parameters, each once,
+    and its pT window is ordered."""
+    section = config["anti_qcd"]
+    seen: dict[str, str] = {}
+    for role in ("classes", "unseen"):
+        for i, name in enumerate(section[role]):
+            key = f"anti_qcd.{role}[{i}]"
+            try:
+                parse_sample(name)
+            except ValueError as exc:
+                raise ConfigError(f"{key}: {exc}") from exc
+            if name in seen:
+                raise ConfigError(f"{key}: {name} is already {seen[name]}")
+            seen[name] = key
+    low, high = section["pt_window"]
+    if low >= high:
+        raise ConfigError(f"anti_qcd.pt_window: [{low:g}, {high:g}] GeV is empty")
 
 
 def _choose_comparison_split(config: dict) -> None:

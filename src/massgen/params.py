@@ -76,7 +76,7 @@ def generation(config: dict, sample: str, chunk: int) -> dict:
         "settings": pythia_settings(config, sample),
         "user_process": user["user_process"] if user else None,
         "coupling": user["coupling"] if user else None,
-        "parton_eta_max": config["cuts"]["parton_eta_max"],
+        "parton_eta_max": config["cuts"]["parton_eta_max"] if spec.module.PARTON_ETA_CUT else None,
         "process": spec.module.PROCESS if pythia_alone else None,
         "study": config["events"]["study"],
         "base_seed": config["seed"],
@@ -86,8 +86,8 @@ def generation(config: dict, sample: str, chunk: int) -> dict:
 def pythia_settings(config: dict, sample: str) -> list[str]:
     """All Pythia readString lines of ``sample`` except the seed (and the LHE file name).
 
-    Pythia alone: √s and the parton-level MET cut (the 2->2 ``pTHatMin``), then the
-    family's process and decays. Showering an LHE file (``Beams:frameType = 4``; the job
+    Pythia alone: √s and the family's phase-space cut (the founding study's parton-level
+    MET cut, the 2->2 ``pTHatMin``), then the family's process and decays. Showering an LHE file (``Beams:frameType = 4``; the job
     adds ``Beams:LHEF``): the family's decays only; the LHE's SLHA decay table, which
     includes b quarks, is ignored so both paths decay alike.
     """
@@ -98,10 +98,7 @@ def pythia_settings(config: dict, sample: str) -> list[str]:
         # 1e-4, which rejects events whose momenta the file rounds (aMC@NLO's do).
         beams = ["Beams:frameType = 4", "SLHA:useDecayTable = off", "Check:epTolErr = 1e-2"]
     else:
-        beams = [
-            f"Beams:eCM = {config['sqrt_s']}",
-            f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}",
-        ]
+        beams = [f"Beams:eCM = {config['sqrt_s']}", *spec.module.phase_space(spec, config)]
     own = spec.module.pythia_settings(spec, config, showered)
     return beams + QUIET + own + list(config["generation"]["pythia_settings"])
 
@@ -109,6 +106,11 @@ def pythia_settings(config: dict, sample: str) -> list[str]:
 def madgraph_card(config: dict, sample: str) -> dict:
     """Keyword arguments of :func:`massgen.generation.madgraph.process_card`."""
     spec = parse_sample(sample)
+    if spec.module.MADGRAPH_PROCESS is None:
+        raise ConfigError(
+            f"generation.generator: MadGraph has no process for sample {sample} (family "
+            f"{spec.family}); generate it with pythia"
+        )
     return {
         "process": spec.module.MADGRAPH_PROCESS,
         "sample_lines": spec.module.madgraph_cuts(spec, config),

@@ -87,9 +87,10 @@ def events_benchmark(rule: str, wildcards: str) -> str:
 
 
 def sample_events(config: dict, sample: str) -> int:
-    """Events requested for a sample: ``events.<key>`` of its family (events.signal per
-    Z', events.qcd for the Z+jets pool)."""
-    return config["events"][parse_sample(sample).module.EVENTS_KEY]
+    """Events requested for a sample, as its family reads them from the config
+    (events.signal per Z', events.qcd for the Z+jets pool)."""
+    spec = parse_sample(sample)
+    return spec.module.n_events(spec, config)
 
 
 def n_chunks(config: dict, sample: str) -> int:

@@ -36,6 +36,10 @@ class Model(NamedTuple):
 FAMILIES: dict[str, str] = {
     "zprime": "massgen.samples.zprime",
     "zjets": "massgen.samples.zjets",
+    "qcd_dijet": "massgen.samples.qcd_dijet",
+    "wprime": "massgen.samples.wprime",
+    "ttbar_zprime": "massgen.samples.ttbar_zprime",
+    "hh4b": "massgen.samples.hh4b",
 }
 
 REPRESENTATIONS: dict[str, Representation] = {

@@ -16,23 +16,23 @@ import torch
 from massgen.datasets import load_dataset
 from massgen.evaluation.roc import roc_auc, working_points
 from massgen.files import write_json, write_parquet
-from massgen.models import load_model
+from massgen.models import Tagger, last_linear, load_model
 from massgen.training.loop import choose_device
 
 MASS_BINS = np.arange(100.0, 775.0, 25.0)  # GeV, spanning all windows (112.5 - 750)
 
 
 @torch.no_grad()
-def predict(
-    model: torch.nn.Module,
+def class_probabilities(
+    model: Tagger,
     features: np.ndarray,
     mask: np.ndarray | None = None,
     batch_size: int = 4000,
 ) -> np.ndarray:
-    """Signal probability (softmax output 1) of each jet; ``mask`` marks the real entries
-    of padded inputs (point clouds), None for inputs without padding (images)."""
+    """Softmax output (n_jets, n_classes) of each jet; ``mask`` marks the real entries of
+    padded inputs (point clouds), None for inputs without padding (images)."""
     device = next(model.parameters()).device
-    out = []
+    out = [np.zeros((0, last_linear(model).out_features), np.float32)]
     for start in range(0, len(features), batch_size):
         x = torch.as_tensor(np.array(features[start : start + batch_size]), device=device)
         m = (
@@ -40,8 +40,18 @@ def predict(
             if mask is None
             else torch.as_tensor(np.array(mask[start : start + batch_size]), device=device)
         )
-        out.append(torch.softmax(model(x, m), dim=1)[:, 1].cpu().numpy())
-    return np.concatenate(out) if out else np.zeros(0, np.float32)
+        out.append(torch.softmax(model(x, m), dim=1).cpu().numpy())
+    return np.concatenate(out)
+
+
+def predict(
+    model: Tagger,
+    features: np.ndarray,
+    mask: np.ndarray | None = None,
+    batch_size: int = 4000,
+) -> np.ndarray:
+    """Signal probability (softmax output 1) of each jet (see :func:`class_probabilities`)."""
+    return class_probabilities(model, features, mask, batch_size)[:, 1]
 
 
 def sculpting(jet_mass: np.ndarray, score: np.ndarray, bins: np.ndarray = MASS_BINS) -> dict:

@@ -1,12 +1,13 @@
-"""Generate one chunk of events with Pythia 8: signal Z(nu nu) Z'(q q) or QCD Z(nu nu) + jet.
+"""Generate one chunk of a sample's events with Pythia 8 (:mod:`massgen.samples`).
 
 Hadron level at the configured sqrt(s), with MPI and ISR/FSR on (Pythia's defaults).
 Either Pythia makes the hard process itself (the parton-level missing-ET cut is the 2->2
 ``pTHatMin``, Z pT = MET before the shower) or it showers an LHE file, MadGraph's or a
 user's (``Beams:frameType = 4``; cross-section and weights then come from the LHE, and
 Pythia's MadGraph-style MLM matching applies to a file made with ``ickkw = 1``). The
-|eta| < 2 cut on the Z' (signal) or the recoiling parton (QCD) is applied to the hard-process
-record, and both counts go to the metadata. Events are pulled with Pythia's vectorised
+|eta| < 2 cut of the founding study on the Z' (signal) or the recoiling parton (QCD) is
+applied to the hard-process record, and both counts go to the metadata; families without
+that cut (seed 004's) keep every event. Events are pulled with Pythia's vectorised
 ``nextBatch``, and final-state particles are written as parquet.
 """
 
@@ -211,7 +212,7 @@ def generate_chunk(
     seed: int,
     first_event_id: int,
     settings: list[str],
-    parton_eta_max: float,
+    parton_eta_max: float | None,
     n_events: int | None = None,
     user_process: str | None = None,
     coupling: float | None = None,
@@ -235,7 +236,7 @@ def generate_chunk(
         Pythia readString lines of the sample (:func:`massgen.params.pythia_settings`).
     parton_eta_max
         |eta| cut on the Z' (signal) or the recoiling parton (QCD), applied to the hard
-        process record.
+        process record; None for a family without it (every event kept, |eta| not read).
     n_events
         Events to generate; without it (the MadGraph path) every event of ``lhe``.
     user_process, coupling
@@ -283,7 +284,11 @@ def generate_chunk(
         if len(batch) == 0:  # the LHE file ran out (matching vetoes, unshowerable events)
             break
         parts.append(final_state(gen.pythia, batch.prt))
-        etas.append(hard_parton_eta(batch.prt, source, offset + done))
+        etas.append(
+            np.full(len(batch), np.nan)
+            if parton_eta_max is None
+            else hard_parton_eta(batch.prt, source, offset + done)
+        )
         mpis.append(mpi_count(batch.prt))
         weights.append(ak.to_numpy(batch.info.weights[:, 0]))
         rate = (done + len(batch)) / (time.perf_counter() - start)
@@ -307,7 +312,7 @@ def generate_chunk(
         )
     event_id = first_event_id + np.arange(len(eta), dtype=np.int64)
     weight = np.concatenate(weights)
-    keep = eta < parton_eta_max
+    keep = np.ones(len(eta), bool) if parton_eta_max is None else eta < parton_eta_max
     events = ak.zip(
         {
             "event_id": event_id[keep],

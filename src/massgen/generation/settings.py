@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import math
 
-ZPRIME_ID = 32
+TOP_ID = 6
 Z_ID = 23
+W_ID = 24
+H1_ID = 25  # the light CP-even Higgs h of Pythia's two-Higgs-doublet model
+ZPRIME_ID = 32
+WPRIME_ID = 34
+H2_ID = 35  # the heavy CP-even Higgs H
 N_COLOURS = 3
 ZPRIME_QUARKS = (1, 2, 3, 4, 5)
 QUIET = ["Print:quiet = on", "Next:numberCount = 0"]
 NEUTRINO_Z = ["23:onMode = off", "23:onIfAny = 12 14 16"]
+HADRONIC_W = ["24:onMode = off", "24:onIfAny = 1 2 3 4 5"]  # W -> q q'
+
+
+def parton_pt_cut(config: dict) -> list[str]:
+    """The 2 -> 2 hard process's parton pT cut of seed 004's samples
+    (``anti_qcd.parton_pt_min``, GeV), below the leading-jet pT window."""
+    return [f"PhaseSpace:pTHatMin = {config['anti_qcd']['parton_pt_min']}"]
 
 
 def zprime_width(mass: float, coupling: float) -> float:

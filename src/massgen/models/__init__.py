@@ -36,6 +36,12 @@ class Tagger(nn.Module):
         return self.head(self.encoder(x, mask))
 
 
+def last_linear(model: Tagger) -> nn.Linear:
+    """The head's last linear layer: its input is the penultimate latent vector, its
+    output the class logits."""
+    return [m for m in model.head.modules() if isinstance(m, nn.Linear)][-1]
+
+
 def head_weights(model: Tagger) -> dict[str, nn.Parameter]:
     """The head's weight matrices (no biases) by parameter name: what L1/L2 and MetaReg
     regularise."""

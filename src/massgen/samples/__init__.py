@@ -1,10 +1,11 @@
 """Samples of a study: a sample is a family, its parameters and a class label.
 
 A family module (a registry entry, :data:`massgen.registry.FAMILIES`) names its samples
-from their parameters and back, gives their class label and events key, and gives the
-Pythia settings and MadGraph process that make them. A background sample (label 0)
-enters every mass window, a resonance only its own. Kept free of heavy imports: the
-Snakefile reads it at parse time.
+from their parameters and back (refusing unphysical ones), gives their class label and
+number of events, and gives the Pythia settings (its hard process's phase-space cut
+included) and MadGraph process that make them, and whether the parton |eta| cut of the
+founding study applies. A background sample (label 0) enters every mass window, a
+resonance only its own. Kept free of heavy imports: the Snakefile reads it at parse time.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from massgen.registry import FAMILIES
 @dataclass(frozen=True)
 class Sample:
     """One sample: ``name`` (its folder and wildcard value), ``family``, the family's
-    parameters (``mass`` in GeV for a resonance) and the class ``label`` of its jets."""
+    parameters (``mass`` of the resonance and ``daughter_mass`` of a boson in its decay
+    chain, GeV) and the class ``label`` of its jets."""
 
     name: str
     family: str
     label: int
     mass: int | None = None
+    daughter_mass: int | None = None
 
     @property
     def module(self) -> ModuleType:
@@ -35,6 +38,21 @@ class Sample:
         """Whether this sample's jets enter the mass window of ``window`` GeV: a
         background (label 0) enters every window, a resonance only its own."""
         return self.label == 0 or self.mass == window
+
+
+def positive_mass(value: int, particle: str, sample: str) -> int:
+    """``value`` (GeV), refused unless positive, with a line naming the sample."""
+    if value <= 0:
+        raise ValueError(f"sample {sample}: the {particle} mass must be positive, got {value} GeV")
+    return value
+
+
+def anti_qcd_events(sample: Sample, config: dict) -> int:
+    """Events generated for a sample of seed 004's anti-QCD study: ``anti_qcd.events.classes``
+    for a training class, ``anti_qcd.events.unseen`` for an unseen signal."""
+    section = config["anti_qcd"]
+    role = "classes" if sample.name in section["classes"] else "unseen"
+    return section["events"][role]
 
 
 def family_module(family: str) -> ModuleType:

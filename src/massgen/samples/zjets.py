@@ -7,8 +7,8 @@ from massgen.generation.settings import NEUTRINO_Z
 from massgen.samples import Sample
 
 LABEL = 0
-EVENTS_KEY = "qcd"  # config events.qcd: events of the pool
 PROCESS = "q qbar -> Z0 g, q g -> Z0 q"  # Pythia alone
+PARTON_ETA_CUT = True  # |eta| < cuts.parton_eta_max on the recoiling parton
 MADGRAPH_PROCESS = "generate p p > z j, z > vl vl~"
 
 
@@ -20,6 +20,16 @@ def sample() -> Sample:
 def parse(name: str) -> Sample | None:
     """The sample named ``qcd``, else None."""
     return sample() if name == "qcd" else None
+
+
+def n_events(sample: Sample, config: dict) -> int:
+    """Events of the sample: events.qcd, the pool's."""
+    return config["events"]["qcd"]
+
+
+def phase_space(sample: Sample, config: dict) -> list[str]:
+    """The parton-level missing-ET cut: the 2 -> 2 ``pTHatMin`` (Z pT = MET), GeV."""
+    return [f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}"]
 
 
 def pythia_settings(sample: Sample, config: dict, from_lhe: bool) -> list[str]:

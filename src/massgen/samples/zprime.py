@@ -14,8 +14,8 @@ from massgen.generation.settings import NEUTRINO_Z, zprime_settings
 from massgen.samples import Sample
 
 LABEL = 1
-EVENTS_KEY = "signal"  # config events.signal: events per mass
 PROCESS = "f fbar -> Z0 Z' (user)"  # Pythia alone
+PARTON_ETA_CUT = True  # |eta| < cuts.parton_eta_max on the Z'
 MADGRAPH_PROCESS = "generate p p > z zp, z > vl vl~"
 
 
@@ -28,6 +28,16 @@ def parse(name: str) -> Sample | None:
     """The sample named ``zp<mass>``, else None."""
     match = re.fullmatch(r"zp(\d+)", name)
     return sample(int(match.group(1))) if match else None
+
+
+def n_events(sample: Sample, config: dict) -> int:
+    """Events of the sample: events.signal per Z' mass."""
+    return config["events"]["signal"]
+
+
+def phase_space(sample: Sample, config: dict) -> list[str]:
+    """The parton-level missing-ET cut: the 2 -> 2 ``pTHatMin`` (Z pT = MET), GeV."""
+    return [f"PhaseSpace:pTHatMin = {config['cuts']['met_min']}"]
 
 
 def pythia_settings(sample: Sample, config: dict, from_lhe: bool) -> list[str]:

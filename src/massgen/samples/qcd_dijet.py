@@ -1,0 +1,47 @@
+"""Family ``qcd_dijet``: QCD 2 -> 2 jets, seed 004's QCD class (p p -> j j with light
+quarks and gluons). Sample ``qcd_dijet``, class label 0 (background).
+
+Pythia alone, ``HardQCD:all`` with new quark pairs of u, d, s and c
+(``HardQCD:nQuarkNew = 4``: the seed's j = u, d, c, s, g; b enters only from the proton),
+above the parton pT cut ``anti_qcd.parton_pt_min``.
+"""
+
+from __future__ import annotations
+
+from massgen.generation.settings import parton_pt_cut
+from massgen.samples import Sample, anti_qcd_events
+
+LABEL = 0
+PROCESS = "hard QCD 2 -> 2"
+MADGRAPH_PROCESS = None  # Pythia alone for now
+PARTON_ETA_CUT = False
+
+
+def sample() -> Sample:
+    """The QCD dijet sample."""
+    return Sample("qcd_dijet", "qcd_dijet", LABEL)
+
+
+def parse(name: str) -> Sample | None:
+    """The sample named ``qcd_dijet``, else None."""
+    return sample() if name == "qcd_dijet" else None
+
+
+def n_events(sample: Sample, config: dict) -> int:
+    """Events of the sample in the anti-QCD study."""
+    return anti_qcd_events(sample, config)
+
+
+def phase_space(sample: Sample, config: dict) -> list[str]:
+    """The parton pT cut."""
+    return parton_pt_cut(config)
+
+
+def pythia_settings(sample: Sample, config: dict, from_lhe: bool) -> list[str]:
+    """All of Pythia's hard QCD 2 -> 2 processes, new pairs up to c."""
+    return ["HardQCD:all = on", "HardQCD:nQuarkNew = 4"]
+
+
+def user_process(sample: Sample, config: dict) -> None:
+    """None: Pythia's built-in processes."""
+    return

@@ -1,0 +1,83 @@
+"""Anomaly scores (seed 004): the Mahalanobis distance against scikit-learn's, the
+figures of merit on a toy with a known ROC, the ensemble, and the latent vectors a
+model's head reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from sklearn.covariance import EmpiricalCovariance
+
+from massgen.evaluation.anomaly import (
+    Mahalanobis,
+    ensemble,
+    figures_of_merit,
+    minus_p_qcd,
+    probabilities_and_latent,
+)
+from massgen.models import last_linear
+
+from .conftest import default_pfn
+
+
+def test_mahalanobis_equals_scikit_learns():
+    rng = np.random.default_rng(0)
+    mixing = rng.normal(size=(8, 8))
+    qcd = rng.normal(size=(500, 8)) @ mixing + 3.0
+    others = rng.normal(size=(200, 8)) @ mixing
+    ours = Mahalanobis.fit(qcd).distance(others)
+    theirs = EmpiricalCovariance().fit(qcd).mahalanobis(others)
+    assert np.allclose(ours, theirs, rtol=1e-9, atol=0)
+
+
+def test_mahalanobis_of_a_degenerate_latent_space_is_finite():
+    """Dead ReLU units give a singular covariance: the pseudo-inverse ignores them."""
+    rng = np.random.default_rng(1)
+    qcd = np.c_[rng.normal(size=(300, 3)), np.zeros((300, 2))]
+    ours = Mahalanobis.fit(qcd).distance(qcd[:50])
+    theirs = EmpiricalCovariance().fit(qcd).mahalanobis(qcd[:50])
+    assert np.all(np.isfinite(ours))
+    assert np.allclose(ours, theirs, rtol=1e-9, atol=1e-9)
+
+
+def test_figures_of_merit_on_a_known_roc():
+    """QCD scores uniform on [0, 1], signal on [0.25, 1.25]: half the signal passes
+    above 0.75, where a quarter of the QCD jets pass, so 1/eps_B = 4 and
+    eps_S / sqrt(eps_B) = 1; AUC = 1 - 0.75^2 / 2."""
+    n = 40001
+    score = np.r_[np.linspace(0, 1, n), np.linspace(0.25, 1.25, n)]
+    label = np.r_[np.zeros(n), np.ones(n)]
+    merit = figures_of_merit(label, score)
+    assert merit["rejection"] == pytest.approx(4.0, rel=1e-3)
+    assert merit["significance_improvement"] == pytest.approx(1.0, rel=1e-3)
+    assert merit["auc"] == pytest.approx(1 - 0.75**2 / 2, rel=1e-4)
+
+
+def test_minus_p_qcd_and_the_ensemble():
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])
+    assert minus_p_qcd(probabilities).tolist() == [-0.7, -0.1]
+    assert ensemble([np.array([1.0, 2.0]), np.array([3.0, 6.0])]).tolist() == [2.0, 4.0]
+    with pytest.raises(ValueError, match="same jets"):
+        ensemble([np.zeros(2), np.zeros(3)])
+
+
+def test_latent_is_what_the_heads_last_layer_reads():
+    """The head's last linear layer maps the latent vectors to the logits whose softmax
+    is the probabilities; batches join in order."""
+    torch.manual_seed(0)
+    model = default_pfn(n_classes=3).eval()
+    rng = np.random.default_rng(2)
+    features = rng.normal(size=(50, 10, 4)).astype(np.float32)
+    mask = rng.random((50, 10)) < 0.8
+    probabilities, latent = probabilities_and_latent(model, features, mask, batch_size=16)
+    assert probabilities.shape == (50, 3)
+    assert latent.shape[0] == 50
+    last = last_linear(model)
+    with torch.no_grad():
+        again = torch.softmax(last(torch.as_tensor(latent)), dim=1).numpy()
+    assert np.allclose(again, probabilities, atol=1e-6)
+    assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-6)
+    assert not last._forward_hooks, "the hook is removed"
+    empty = probabilities_and_latent(model, features[:0], mask[:0])
+    assert [a.shape for a in empty] == [(0, 3), (0, latent.shape[1])]
