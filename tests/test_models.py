@@ -21,6 +21,7 @@ from .conftest import train_settings
 POINT_CLOUD = {"representation": "point_cloud", "features": FEATURES, "n_classes": 2}
 IMAGE = {"representation": "image", "pixels": 25, "n_classes": 2}
 CLOUD_MODELS = [m for m, entry in MODELS.items() if entry.representation == "point_cloud"]
+ORDERED = {"fcn"}  # reads the hardest particles in pT order
 CPU = torch.device("cpu")
 
 
@@ -42,7 +43,7 @@ def jets(n: int, n_particles: int, seed: int) -> tuple[torch.Tensor, torch.Tenso
     return x * mask[..., None], mask
 
 
-@pytest.mark.parametrize("name", CLOUD_MODELS)
+@pytest.mark.parametrize("name", [m for m in CLOUD_MODELS if m not in ORDERED])
 def test_point_cloud_models_ignore_order_and_padding(name):
     torch.manual_seed(0)
     model = tagger(name)
@@ -56,6 +57,27 @@ def test_point_cloud_models_ignore_order_and_padding(name):
         assert torch.allclose(out, model(padded, padded_mask), atol=1e-5)
         # The mask has teeth: reading the padding as particles changes the output.
         assert not torch.allclose(out, model(padded, torch.ones_like(padded_mask)), atol=1e-5)
+
+
+def test_fcn_reads_the_hardest_particles_in_order():
+    """Seed 004's FCN (App. B): Dense 256, 128, 12 and the output; it reads the first
+    ``constituents`` rows (padding zeroed) and sees their order."""
+    torch.manual_seed(0)
+    model = tagger("fcn", constituents=8)
+    dense = [m.out_features for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    assert dense == [256, 128, 12, 2]
+    assert model.latent_width == 128
+    x, mask = jets(4, 20, seed=1)
+    mask[:, :8] = True
+    with torch.no_grad():
+        out = model(x, mask)
+        beyond = x.clone()
+        beyond[:, 8:] = torch.rand(4, 12, 4)
+        assert torch.allclose(out, model(beyond, mask), atol=1e-6)
+        short = tagger("fcn", constituents=30)  # more rows than the jets have: zeros
+        assert short(x, mask).shape == (4, 2)
+        swapped = x[:, [1, 0, *range(2, 20)]]
+        assert not torch.allclose(out, model(swapped, mask), atol=1e-5)
 
 
 def test_efn_is_infrared_and_collinear_safe():

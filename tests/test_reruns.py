@@ -165,6 +165,9 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
             ("cnn", "kernel_sizes", [3, 3, 3, 3]),
             ("cnn", "pool_after", [True, True, False, False]),
             ("cnn", "dense_sizes", [64]),
+            ("fcn", "constituents", 10),
+            ("fcn", "sizes", [64, 8]),
+            ("fcn", "dropout", 0.1),
             *PARTICLENET_CHANGES,
         )
     },

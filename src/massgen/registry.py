@@ -53,6 +53,7 @@ MODELS: dict[str, Model] = {
     "particlenet": Model("massgen.models.particlenet:build", "point_cloud"),
     "particlenet_lite": Model("massgen.models.particlenet:build", "point_cloud"),
     "cnn": Model("massgen.models.cnn:build", "image"),
+    "fcn": Model("massgen.models.fcn:build", "point_cloud"),
 }
 
 METHODS: dict[str, str] = {
