@@ -87,9 +87,10 @@ def pythia_settings(config: dict, sample: str) -> list[str]:
     """All Pythia readString lines of ``sample`` except the seed (and the LHE file name).
 
     Pythia alone: √s and the family's phase-space cut (the founding study's parton-level
-    MET cut, the 2->2 ``pTHatMin``), then the family's process and decays. Showering an LHE file (``Beams:frameType = 4``; the job
-    adds ``Beams:LHEF``): the family's decays only; the LHE's SLHA decay table, which
-    includes b quarks, is ignored so both paths decay alike.
+    MET cut, the 2->2 ``pTHatMin``), then the family's process and decays. Showering an
+    LHE file (``Beams:frameType = 4``; the job adds ``Beams:LHEF``): the family's decays
+    only; the LHE's SLHA decay table, which includes b quarks, is ignored so both paths
+    decay alike.
     """
     spec = parse_sample(sample)
     showered = from_lhe(config, sample)
