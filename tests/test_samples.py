@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from massgen import params
-from massgen.config import defaults, validate_config
+from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.generation.pythia import make_generator
 from massgen.samples import parse_sample
@@ -73,9 +73,7 @@ def test_seed_004_samples_are_generated_without_the_founding_studys_cuts():
 def test_every_seed_004_setting_is_accepted_by_pythia():
     """Every line of every default seed-004 sample goes through readString (a False
     return is an error naming the line) and Pythia initialises."""
-    config = defaults()
-    config["study"] = "unit"
-    config = validate_config(config)
+    config = validate_config({"study": "unit"})
     section = config["anti_qcd"]
     for name in [*section["classes"], *section["unseen"]]:
         make_generator(params.pythia_settings(config, name), seed=1)

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from massgen.models import Tagger
-from massgen.models.pfn import glorot
+from massgen.models.pfn import dense_stack, glorot
 
 
 class FlatEncoder(nn.Module):
@@ -38,15 +38,6 @@ class FlatEncoder(nn.Module):
         return self.layers(rows.flatten(1))
 
 
-def hidden_layers(n_in: int, sizes: Sequence[int], dropout: float) -> nn.Sequential:
-    """Linear + ReLU + dropout for each width."""
-    layers: list[nn.Module] = []
-    for size in sizes:
-        layers += [nn.Linear(n_in, size), nn.ReLU(), nn.Dropout(dropout)]
-        n_in = size
-    return nn.Sequential(*layers)
-
-
 class FCN(Tagger):
     """Fully connected network returning class logits."""
 
@@ -62,7 +53,7 @@ class FCN(Tagger):
         *encoder_sizes, last = sizes
         self.latent_width = encoder_sizes[-1] if encoder_sizes else constituents * n_features
         self.encoder = FlatEncoder(
-            constituents, hidden_layers(constituents * n_features, encoder_sizes, dropout)
+            constituents, dense_stack(constituents * n_features, encoder_sizes, dropout)
         )
         self.head = nn.Sequential(
             nn.Linear(self.latent_width, last), nn.ReLU(), nn.Linear(last, n_classes)

@@ -16,11 +16,13 @@ from torch import nn
 from massgen.models import Tagger
 
 
-def dense_stack(n_in: int, sizes: Sequence[int]) -> nn.Sequential:
-    """Linear + ReLU layers of the given widths."""
+def dense_stack(n_in: int, sizes: Sequence[int], dropout: float | None = None) -> nn.Sequential:
+    """Linear + ReLU layers of the given widths, each followed by dropout when given."""
     layers: list[nn.Module] = []
     for size in sizes:
         layers += [nn.Linear(n_in, size), nn.ReLU()]
+        if dropout is not None:
+            layers.append(nn.Dropout(dropout))
         n_in = size
     return nn.Sequential(*layers)
 
