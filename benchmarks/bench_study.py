@@ -39,7 +39,7 @@ from massgen import params, paths
 from massgen.config import validate_config
 from massgen.generation.pythia import make_generator
 from massgen.logs import USAGE
-from massgen.samples import study_samples
+from massgen.samples import of_study
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -135,7 +135,7 @@ def bare_pythia_seconds(config: dict, events: int, cores: int) -> float:
     sample's rate from ``events`` events of ``pythia.next()`` (initialisation
     included), its events divided by that rate, the sum spread over the cores."""
     total = 0.0
-    for sample in study_samples(config["masses"]):
+    for sample in of_study(config):
         job = params.generation(config, sample.name, 0)
         start = time.perf_counter()
         gen = make_generator(job["settings"], job["seed"], job["user_process"], job["coupling"])

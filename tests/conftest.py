@@ -112,6 +112,19 @@ def smoke_run(tmp_path_factory) -> Path:
     return workdir
 
 
+ANTI_QCD_SMOKE = REPO / "tests" / "anti_qcd_smoke.yaml"
+
+
+@pytest.fixture(scope="session")
+def anti_qcd_run(tmp_path_factory) -> Path:
+    """tests/anti_qcd_smoke.yaml (seed 004's study, tiny) run locally on 2 cores, once
+    per session."""
+    workdir = tmp_path_factory.mktemp("anti_qcd")
+    done = snakemake(workdir, "--configfile", str(ANTI_QCD_SMOKE), "--cores", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir
+
+
 KITS = REPO.parent / "shared" / "tools"
 TOOLS = Path(os.environ.get("MASSGEN_TOOLS_CACHE", REPO / ".tools"))
 REAL_CONFIG = REPO / "tests" / "madgraph_delphes.yaml"

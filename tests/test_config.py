@@ -151,3 +151,31 @@ def test_unknown_model_and_comparison_split_are_named():
 def test_several_jets_need_another_selection():
     with pytest.raises(ConfigError, match=r"jets\.n_leading"):
         validate_config({**MINIMAL, "jets": {"n_leading": 2}})
+
+
+def test_learning_rate_schedule_replaces_the_rate():
+    from massgen.params import training
+
+    schedule = [[0, 3.0e-4], [8, 3.0e-3], [16, 3.0e-4], [20, 5.0e-7]]
+    config = validate_config({**MINIMAL, "training": {"learning_rate_schedule": schedule}})
+    loop = training(config, "pfn", "baseline")["loop"]
+    assert loop["learning_rate_schedule"] == schedule
+    assert "learning_rate" not in loop
+    plain = training(validate_config(dict(MINIMAL)), "pfn", "baseline")["loop"]
+    assert "learning_rate_schedule" not in plain
+    assert plain["learning_rate"] == 1e-3
+    with pytest.raises(ConfigError, match=r"training\.learning_rate_schedule: epochs \[0, 8, 4\]"):
+        validate_config(
+            {**MINIMAL, "training": {"learning_rate_schedule": [[0, 1e-3], [8, 1e-2], [4, 1e-3]]}}
+        )
+    with pytest.raises(ConfigError, match=r"training\.learning_rate_schedule\[0\]"):
+        validate_config({**MINIMAL, "training": {"learning_rate_schedule": [[0, -1.0]]}})
+
+
+def test_anti_qcd_kind_is_checked():
+    with pytest.raises(ConfigError, match=r"kind: 'anti-qcd' is not one of"):
+        validate_config({**MINIMAL, "kind": "anti-qcd"})
+    from massgen.registry import REPRESENTATIONS
+
+    schema = load_schema()["properties"]["anti_qcd"]["properties"]
+    assert set(schema["representation"]["enum"]) <= set(REPRESENTATIONS)

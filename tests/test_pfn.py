@@ -233,3 +233,35 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
         run({"strength": 0.1}, kill_after_calls=6 * 2 + 1)
     _, calls = run({"strength": 0.1})
     assert calls == 6  # the same settings: only the third epoch
+
+
+def test_learning_rate_schedule_sets_the_rate_of_every_batch():
+    schedule = [[0, 1e-3], [2, 1e-2], [4, 1e-5]]
+    settings = train_settings(learning_rate=None, learning_rate_schedule=schedule)
+    assert [settings.rate(e) for e in (0, 1, 2, 3, 9)] == pytest.approx(
+        [1e-3, 5.5e-3, 1e-2, 0.005005, 1e-5]
+    )
+    data = toy(300, seed=5)
+
+    def trained(**loop) -> list[torch.Tensor]:
+        torch.manual_seed(0)
+        model = default_pfn()
+        fit(
+            model,
+            Batch.from_arrays(data, CPU),
+            Batch.from_arrays(data, CPU),
+            train_settings(batch_size=50, **loop),
+            seed=0,
+            early_stopping=False,
+        )
+        return [p.detach().clone() for p in model.parameters()]
+
+    constant = trained(max_epochs=2)
+    flat = trained(max_epochs=2, learning_rate=None, learning_rate_schedule=[[0, 1e-3], [5, 1e-3]])
+    assert all(torch.equal(a, b) for a, b in zip(constant, flat, strict=True))
+    # The rate falls to nothing after the first epoch: two more epochs move nothing.
+    stop = [[0, 1e-3], [0.9, 1e-3], [1, 1e-12]]
+    one = trained(max_epochs=1, learning_rate=None, learning_rate_schedule=stop)
+    three = trained(max_epochs=3, learning_rate=None, learning_rate_schedule=stop)
+    assert all(torch.allclose(a, b, atol=1e-7) for a, b in zip(one, three, strict=True))
+    assert not all(torch.allclose(a, b, atol=1e-7) for a, b in zip(one, constant, strict=True))

@@ -176,6 +176,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "training.source_splits": ([], scores(0)),
     "training.seeds": (3, scores(9 * 2)),  # 9 models x 2 zooms, seed 2 only
     "training.learning_rate": (0.002, TRAINING),
+    "training.learning_rate_schedule": ([[0, 1.0e-3], [2, 1.0e-4]], TRAINING),
     "training.batch_size": (60, TRAINING),
     "training.max_epochs": (4, TRAINING),
     "training.patience": (2, TRAINING),
@@ -219,6 +220,10 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "anti_qcd.events.unseen": (100, {}),
     "anti_qcd.parton_pt_min": (400.0, {}),
     "anti_qcd.pt_window": ([500.0, 700.0], {}),
+    "anti_qcd.representation": ("point_cloud", {}),
+    "anti_qcd.fit_jets": (10, {}),
+    # Another study altogether: its own rerun table is in test_anti_qcd.py.
+    "kind": (None, {}),
 }
 PAIRED = {
     "split.train": {"train": 0.7, "val": 0.15},

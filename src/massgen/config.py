@@ -19,7 +19,7 @@ import yaml
 from massgen import __version__
 from massgen.errors import ConfigError
 from massgen.registry import METHODS, MODELS, load_extensions
-from massgen.samples import parse_sample, study_samples
+from massgen.samples import of_study, parse_sample
 
 # Package data (pyproject.toml [tool.setuptools.package-data]), so an installed massgen has it.
 SCHEMA_PATH = files("massgen") / "schemas" / "config.schema.yaml"
@@ -102,6 +102,11 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
             "jets.n_leading: the mass-window selection takes the leading jet alone; "
             "set 1 (several jets per event are for two-jet selections)"
         )
+    epochs = [epoch for epoch, _ in config["training"]["learning_rate_schedule"]]
+    if epochs != sorted(set(epochs)):
+        raise ConfigError(
+            f"training.learning_rate_schedule: epochs {epochs} are not in increasing order"
+        )
     _check_registered(config, schema)
     _check_anti_qcd(config)
     _check_lhe_files(config)
@@ -160,7 +165,7 @@ def _choose_comparison_split(config: dict) -> None:
 
 def _check_lhe_files(config: dict) -> None:
     """Every ``generation.lhe`` entry names a sample of the study and an existing file."""
-    samples = [s.name for s in study_samples(config["masses"])]
+    samples = [s.name for s in of_study(config)]
     for sample, path in config["generation"]["lhe"].items():
         if sample not in samples:
             raise ConfigError(

@@ -70,24 +70,44 @@ def build_window(
     representation: str,
     settings: dict,
 ) -> None:
-    """All datasets of one representation and target mass, streamed chunk by chunk into
+    """All datasets of one representation and target mass: ``index_paths[split]`` are
+    the window's index files, ``out_dirs[zoom][split]`` receive the datasets of the
+    registered ``representation`` (with its ``settings``, e.g. max_constituents), both
+    zooms (see :func:`build`)."""
+    n_classes = 1 + max(parse_sample(sample).label for sample in selected_paths)
+    build(
+        selected_paths,
+        index_paths,
+        {(zoom, split): out_dirs[zoom][split] for zoom in ZOOMS for split in SPLITS},
+        representation,
+        settings,
+        n_classes,
+    )
+    log.info("%s, m = %d GeV", representation, mass)
+
+
+def build(
+    selected_paths: dict[str, list[str]],
+    index_paths: dict[str, str],
+    out_dirs: dict[tuple[str, str], str],
+    representation: str,
+    settings: dict,
+    n_classes: int,
+) -> None:
+    """Datasets of the ``balanced`` jets of index files, streamed chunk by chunk into
     memory-mapped arrays.
 
-    ``index_paths[split]`` are the window's index files (their ``balanced`` jets are
-    kept); ``out_dirs[zoom][split]`` receive the datasets of the registered
-    ``representation`` (with its ``settings``, e.g. max_constituents). Only one chunk of
-    jets is in memory at a time.
+    ``index_paths[split]`` are index files (:mod:`massgen.selection`; their rows carry the
+    class label); ``out_dirs[(zoom, split)]`` receive the datasets of the registered
+    ``representation`` (with its ``settings``) for each zoom asked. ``n_classes`` is the
+    classifier's class count, recorded in meta.json. Only one chunk of jets is in memory
+    at a time.
     """
-    n_classes = 1 + max(parse_sample(sample).label for sample in selected_paths)
     index = {split: read_parquet(path) for split, path in index_paths.items()}
     index = {split: ix[ix.balanced] for split, ix in index.items()}
     rows_by_chunk = {split: _group_by_chunk(ix) for split, ix in index.items()}
     with contextlib.ExitStack() as stack:
-        tmp_dirs = {
-            (zoom, split): stack.enter_context(atomic_path(out_dirs[zoom][split]))
-            for zoom in ZOOMS
-            for split in SPLITS
-        }
+        tmp_dirs = {key: stack.enter_context(atomic_path(out)) for key, out in out_dirs.items()}
         arrays = {
             (zoom, split): _allocate(
                 tmp,
@@ -114,10 +134,10 @@ def build_window(
             for array in array_set.values():
                 array.flush()
     log.info(
-        "%s, m = %d GeV: %s jets (balanced) in train/val/test",
+        "%s: %s jets in %s",
         representation,
-        mass,
-        "/".join(str(len(index[s])) for s in SPLITS),
+        "/".join(str(len(ix)) for ix in index.values()),
+        "/".join(index),
     )
 
 
@@ -158,7 +178,7 @@ def _fill_from_chunk(
             )
         picked = jets[rows]
         label = ak.to_numpy(ix.label)[mine]
-        for zoom in ZOOMS:
+        for zoom in [zoom for zoom, of_split in arrays if of_split == split]:
             encoded = encode(picked, zoom=zoom == "zoom")
             out = arrays[(zoom, split)]
             for name, values in encoded.items():

@@ -13,7 +13,7 @@ from massgen.generation.settings import QUIET
 from massgen.grid import SPLITS
 from massgen.paths import chunk_events, n_chunks, sample_events, sources_label
 from massgen.registry import METHODS, MODELS, REPRESENTATIONS
-from massgen.samples import parse_sample, study_samples
+from massgen.samples import of_study, parse_sample
 from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
 
 
@@ -122,12 +122,19 @@ def madgraph_card(config: dict, sample: str) -> dict:
 
 
 def selection(config: dict) -> dict:
-    """Keyword arguments of :func:`massgen.selection.select_chunk`: cuts, windows, split."""
+    """Keyword arguments of :func:`massgen.selection.select_chunk`: cuts, windows, split.
+
+    The founding study cuts pT_J > ``cuts.jet_pt_min`` and flags its mass windows; the
+    anti-QCD study keeps the jets in ``anti_qcd.pt_window`` and has no windows."""
+    fractions = {split: config["split"][split] for split in SPLITS}
+    if config["kind"] == "anti_qcd":
+        low, high = config["anti_qcd"]["pt_window"]
+        return {"masses": [], "jet_pt_min": low, "jet_pt_max": high, "fractions": fractions}
     return {
         "masses": list(config["masses"]),
         "jet_pt_min": config["cuts"]["jet_pt_min"],
         "window_fraction": config["cuts"]["window_fraction"],
-        "fractions": {split: config["split"][split] for split in SPLITS},
+        "fractions": fractions,
     }
 
 
@@ -138,11 +145,36 @@ def representation(config: dict, name: str) -> dict:
     return {"name": name, "settings": {key: config["datasets"][key] for key in keys}}
 
 
+def model_representation(config: dict, model: str) -> str:
+    """The representation ``model`` reads in this study: its registry entry's, except that
+    the anti-QCD study's point-cloud models read ``anti_qcd.representation``."""
+    own = MODELS[model].representation
+    if config["kind"] == "anti_qcd" and own == "point_cloud":
+        return config["anti_qcd"]["representation"]
+    return own
+
+
 def representations(config: dict) -> list[str]:
-    """Representations the study builds: point clouds (Fig. 1 reads them) and those of
-    its models, in registry order."""
-    wanted = {"point_cloud"} | {MODELS[m].representation for m in config["training"]["models"]}
+    """Representations the study builds: those of its models, and for the founding study
+    point clouds (Fig. 1 reads them), in registry order."""
+    wanted = {model_representation(config, m) for m in config["training"]["models"]}
+    if config["kind"] == "mass_generalisation":
+        wanted.add("point_cloud")
     return [name for name in REPRESENTATIONS if name in wanted]
+
+
+def anomaly_scoring(config: dict) -> dict:
+    """What a score_anomalies job reads: the training classes (QCD first) and the QCD
+    training jets the Mahalanobis distance is fitted on."""
+    section = config["anti_qcd"]
+    return {"classes": list(section["classes"]), "fit_jets": section["fit_jets"]}
+
+
+def classifier_grid(config: dict) -> list[tuple[str, str]]:
+    """(model, method) of every classifier of the anti-QCD study: each model with each
+    method, trained on all the training classes."""
+    section = config["training"]
+    return [(model, method) for model in section["models"] for method in section["methods"]]
 
 
 LOOP_KEYS = ("learning_rate", "batch_size", "max_epochs", "patience")
@@ -152,15 +184,23 @@ def training(config: dict, model: str, method: str) -> dict:
     """What one training job reads: the model, where its code lives and its
     hyper-parameters (``models.<model>``), the loop's settings, and the method, where its
     code lives and its own settings (``training.<method>``; none for a method without a
-    section). Jobs need no registry: extensions are imported where the DAG is built."""
+    section). The loop's settings hold the learning-rate schedule instead of the constant
+    rate where one is set. Jobs need no registry: extensions are imported where the DAG is
+    built."""
     section = config["training"]
+    loop = {key: section[key] for key in LOOP_KEYS}
+    if section["learning_rate_schedule"]:  # it replaces the constant rate
+        del loop["learning_rate"]
+        loop["learning_rate_schedule"] = [
+            list(point) for point in section["learning_rate_schedule"]
+        ]
     return {
         "model": {
             "name": model,
             "target": MODELS[model].target,
             "hparams": dict(config["models"].get(model, {})),
         },
-        "loop": {key: section[key] for key in LOOP_KEYS},
+        "loop": loop,
         "method": {
             "name": method,
             "target": METHODS[method],
@@ -203,9 +243,11 @@ class GridCheck:
 
     def __init__(self, config: dict) -> None:
         self.where = f"study {config['study']!r}"
-        self.last_chunk = {
-            s.name: n_chunks(config, s.name) - 1 for s in study_samples(config["masses"])
-        }
+        self.samples_key = (
+            "anti_qcd.classes, anti_qcd.unseen" if config["kind"] == "anti_qcd" else "masses"
+        )
+        self.classifiers = frozenset(classifier_grid(config))
+        self.last_chunk = {s.name: n_chunks(config, s.name) - 1 for s in of_study(config)}
         self.masses = list(config["masses"])
         self.trainings = frozenset(model_grid(config))
         self.curve_points = frozenset(curve_grid(config))
@@ -217,7 +259,7 @@ class GridCheck:
         sample = wildcards.get("sample")
         if sample is not None and sample not in self.last_chunk:
             raise ConfigError(
-                f"{sample}: not a sample of {where} (config key masses gives "
+                f"{sample}: not a sample of {where} (config key {self.samples_key} gives "
                 f"{', '.join(self.last_chunk)})"
             )
         if sample is not None and "chunk" in wildcards:
@@ -244,6 +286,13 @@ class GridCheck:
                 raise ConfigError(
                     f"{'/'.join(training)}: no such training in {where} (config keys masses, "
                     "training.models, training.methods, training.source_splits)"
+                )
+        elif "method" in wildcards:
+            classifier = (wildcards["model"], wildcards["method"])
+            if classifier not in self.classifiers:
+                raise ConfigError(
+                    f"{'/'.join(classifier)}: no such classifier in {where} (config keys "
+                    "training.models, training.methods)"
                 )
         representation = wildcards.get("representation")
         if representation is not None and representation not in self.representations:

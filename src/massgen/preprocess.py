@@ -12,6 +12,10 @@ rotated so that the principal axis of the pT-weighted constituents is horizontal
 eta' axis), flipped so that the hardest constituent lies in the upper right quadrant,
 optionally zoomed by the same factor as the point clouds, and pixelated: pixel = sum of
 pT / pT_J over [-1, 1]^2 in (eta', phi') ([-0.5, 0.5]^2 after zoom, as Fig. 1).
+
+Log-momentum point clouds (seed 004, Sec. 3.1): the jet images' frame (centroid,
+principal axis, flip; no zoom) and per constituent (log E, log pT, eta', phi'), E and
+pT in GeV.
 """
 
 from __future__ import annotations
@@ -113,17 +117,18 @@ def mean_distance(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.maximum(distance.sum(axis=1) / np.maximum(others.sum(axis=1), 1), 1e-6)
 
 
-def _padded(constituents: ak.Array, width: int | None = None) -> tuple[dict, np.ndarray]:
-    """(pt, eta, phi, pid, charge) of each jet's first ``width`` constituents (all when
-    None) as zero-padded float64 arrays, and the mask of real constituents."""
+def _padded(
+    constituents: ak.Array,
+    width: int | None = None,
+    fields: tuple[str, ...] = ("pt", "eta", "phi", "pid", "charge"),
+) -> tuple[dict, np.ndarray]:
+    """``fields`` of each jet's first ``width`` constituents (all when None) as
+    zero-padded float64 arrays, and the mask of real constituents."""
     if width is None:
         width = max(int(ak.max(ak.num(constituents, axis=1), initial=0)), 1)
     padded = ak.pad_none(constituents[:, :width], width, clip=True)
     mask = ak.to_numpy(~ak.is_none(padded.pt, axis=1))
-    filled = {
-        f: ak.to_numpy(ak.fill_none(padded[f], 0)).astype(np.float64)
-        for f in ("pt", "eta", "phi", "pid", "charge")
-    }
+    filled = {f: ak.to_numpy(ak.fill_none(padded[f], 0)).astype(np.float64) for f in fields}
     return filled, mask
 
 
@@ -148,6 +153,27 @@ def image_coordinates(
     x = x * np.where(x[:, :1] < 0, -1.0, 1.0)
     y = y * np.where(y[:, :1] < 0, -1.0, 1.0)
     return x, y
+
+
+def log_clouds(constituents: ak.Array, max_constituents: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seed 004's point clouds and their mask: per jet its ``max_constituents`` hardest
+    constituents (zero-padded) as (log E, log pT, eta', phi'), with E and pT in GeV and
+    (eta', phi') in the frame of :func:`image_coordinates` found from all constituents.
+
+    Returns features (n_jets, max_constituents, 4) float32 and mask (n_jets,
+    max_constituents) bool.
+    """
+    filled, mask = _padded(constituents, fields=("pt", "eta", "phi", "mass"))
+    x, y = image_coordinates(filled["pt"], filled["eta"], filled["phi"], mask, zoom=False)
+    energy = np.hypot(filled["pt"] * np.cosh(filled["eta"]), filled["mass"])
+    logs = [np.log(np.where(mask, v, 1.0)) for v in (energy, filled["pt"])]
+    features = np.stack([*logs, x, y], axis=-1) * mask[..., None]
+    width = min(max_constituents, features.shape[1])
+    out = np.zeros((len(mask), max_constituents, 4), np.float32)
+    out[:, :width] = features[:, :width]
+    padded_mask = np.zeros((len(mask), max_constituents), bool)
+    padded_mask[:, :width] = mask[:, :width]
+    return out, padded_mask
 
 
 def pixel_index(

@@ -45,6 +45,7 @@ FAMILIES: dict[str, str] = {
 REPRESENTATIONS: dict[str, Representation] = {
     "point_cloud": Representation("massgen.representations.point_cloud", ("max_constituents",)),
     "image": Representation("massgen.representations.image", ("image_pixels",)),
+    "log_cloud": Representation("massgen.representations.log_cloud", ("max_constituents",)),
 }
 
 MODELS: dict[str, Model] = {

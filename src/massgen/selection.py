@@ -1,8 +1,10 @@
 """Event selection: leading-jet pT cut, mass windows, train/val/test split and cutflows.
 
-Cuts after the detector (paper Sec. III): pT_J > 1.2 TeV and, per target mass,
-|m_J - m_Z'| < m_Z' / 4. The split is assigned per event by a hash of (sample, event
-id), never per window, so one QCD jet sits in the same split for every window.
+Cuts after the detector: for the founding study (paper Sec. III) pT_J > 1.2 TeV and, per
+target mass, |m_J - m_Z'| < m_Z' / 4; for seed 004's anti-QCD study (Sec. 3.1) a pT
+window, 550 < pT_J < 650 GeV, and no mass cut. The split is assigned per event by a hash
+of (sample, event id), never per window, so one QCD jet sits in the same split for every
+window.
 """
 
 from __future__ import annotations
@@ -36,14 +38,19 @@ def select_jets(
     fractions: dict[str, float],
     *,
     jet_pt_min: float,
-    window_fraction: float,
+    jet_pt_max: float | None = None,
+    window_fraction: float | None = None,
 ) -> ak.Array:
-    """Jets with pT > ``jet_pt_min`` (GeV), with their split and a window flag per target mass.
+    """Jets with ``jet_pt_min`` < pT (< ``jet_pt_max``; GeV), with their split and a
+    window flag per target mass (``window_fraction`` sets the windows' half-width).
 
     A signal sample ``zp<m>`` is flagged only for its own window; the QCD pool for all.
     """
     entering = parse_sample(sample).enters_window
-    jets = jets[jets.jet_pt > jet_pt_min]
+    keep = jets.jet_pt > jet_pt_min
+    if jet_pt_max is not None:
+        keep = keep & (jets.jet_pt < jet_pt_max)
+    jets = jets[keep]
     mass = ak.to_numpy(jets.jet_mass)
     fields = {name: jets[name] for name in ak.fields(jets)}
     fields["split"] = assign_split(sample, ak.to_numpy(jets.event_id), fractions)
@@ -128,12 +135,20 @@ def select_chunk(
     masses: list[int],
     fractions: dict[str, float],
     jet_pt_min: float,
-    window_fraction: float,
+    jet_pt_max: float | None = None,
+    window_fraction: float | None = None,
 ) -> dict:
-    """Apply the reco cuts to one chunk; write its selected jets and its cutflow."""
+    """Apply the reco cuts (:func:`select_jets`) to one chunk; write its selected jets and
+    its cutflow."""
     jets = read_parquet(jets_path)
     selected = select_jets(
-        jets, sample, masses, fractions, jet_pt_min=jet_pt_min, window_fraction=window_fraction
+        jets,
+        sample,
+        masses,
+        fractions,
+        jet_pt_min=jet_pt_min,
+        jet_pt_max=jet_pt_max,
+        window_fraction=window_fraction,
     )
     flow = chunk_cutflow(read_json(metadata_path), event_weights(jets), selected, masses)
     write_parquet(selected, selected_path)
@@ -151,6 +166,37 @@ def write_sample_cutflow(chunk_paths: list[str], cutflow_path: str) -> dict:
 INDEX_FIELDS = ("event_id", "split", "jet_mass", "jet_pt")
 
 
+def _index_rows(
+    selected_paths: dict[str, list[str]],
+    labels: dict[str, int],
+    mean_weight: dict[str, float],
+    flag: str | None = None,
+) -> ak.Array:
+    """The jets of the selected chunks (those with ``flag`` set, all when None), read
+    without constituents; each sample's jets get the class ``labels[sample]``."""
+    parts = []
+    for sample, paths in selected_paths.items():
+        for chunk, path in enumerate(paths):
+            columns = [*INDEX_FIELDS] if flag is None else [*INDEX_FIELDS, flag]
+            jets = read_parquet(path, columns=columns, optional=("weight",))
+            if flag is not None:
+                jets = jets[jets[flag]]
+            n = len(jets)
+            parts.append(
+                ak.zip(
+                    {
+                        "sample": np.full(n, sample),
+                        "chunk": np.full(n, chunk, np.int32),
+                        **{f: jets[f] for f in INDEX_FIELDS},
+                        "weight": event_weights(jets) / mean_weight[sample],
+                        "label": np.full(n, labels[sample], np.int8),
+                    },
+                    depth_limit=1,
+                )
+            )
+    return ak.concatenate(parts)
+
+
 def window_index(
     selected_paths: dict[str, list[str]], mass: int, mean_weight: dict[str, float]
 ) -> ak.Array:
@@ -163,41 +209,32 @@ def window_index(
     subset with equal numbers of Z' and QCD jets per split, chosen by a hash of the event
     id (the same for every method).
     """
-    parts = []
-    for sample, paths in selected_paths.items():
-        label = parse_sample(sample).label
-        for chunk, path in enumerate(paths):
-            jets = read_parquet(
-                path, columns=[*INDEX_FIELDS, f"window_{mass}"], optional=("weight",)
-            )
-            jets = jets[jets[f"window_{mass}"]]
-            n = len(jets)
-            parts.append(
-                ak.zip(
-                    {
-                        "sample": np.full(n, sample),
-                        "chunk": np.full(n, chunk, np.int32),
-                        **{f: jets[f] for f in INDEX_FIELDS},
-                        "weight": event_weights(jets) / mean_weight[sample],
-                        "label": np.full(n, label, np.int8),
-                    },
-                    depth_limit=1,
-                )
-            )
-    index = ak.concatenate(parts)
-    return ak.with_field(index, balanced(index), "balanced")
+    labels = {sample: parse_sample(sample).label for sample in selected_paths}
+    index = _index_rows(selected_paths, labels, mean_weight, f"window_{mass}")
+    return ak.with_field(index, balanced(index, 2), "balanced")
 
 
-def balanced(index: ak.Array) -> np.ndarray:
-    """Per split, keep equal numbers of each label: the lowest hash ranks of the larger class."""
+def class_index(selected_paths: dict[str, list[str]], mean_weight: dict[str, float]) -> ak.Array:
+    """All selected jets of the anti-QCD study's training classes (seed 004), with the
+    columns of :func:`window_index`: a jet's label is the position of its sample in
+    ``selected_paths`` (the config's ``anti_qcd.classes``, QCD first), and ``balanced``
+    keeps equal numbers of every class per split."""
+    labels = {sample: i for i, sample in enumerate(selected_paths)}
+    index = _index_rows(selected_paths, labels, mean_weight)
+    return ak.with_field(index, balanced(index, len(labels)), "balanced")
+
+
+def balanced(index: ak.Array, n_classes: int) -> np.ndarray:
+    """Per split, keep equal numbers of each of the ``n_classes`` labels: the lowest hash
+    ranks of each class, as many as the smallest class has."""
     label = ak.to_numpy(index.label)
     split = ak.to_numpy(index.split).astype(str)
     event_id = ak.to_numpy(index.event_id)
     keep = np.zeros(len(label), dtype=bool)
     for name in SPLITS:
         in_split = split == name
-        n = min(int((in_split & (label == 1)).sum()), int((in_split & (label == 0)).sum()))
-        for value in (0, 1):
+        n = min(int((in_split & (label == value)).sum()) for value in range(n_classes))
+        for value in range(n_classes):
             idx = np.flatnonzero(in_split & (label == value))
             rank = hash_uniform(f"balance-{value}", event_id[idx])
             keep[idx[np.argsort(rank, kind="stable")[:n]]] = True
@@ -215,6 +252,27 @@ def write_index(
     index = window_index(selected_paths, mass, mean_weights(cutflow_paths))
     for split in SPLITS:
         write_parquet(index[index.split == split], index_paths[split])
+
+
+def write_class_index(
+    selected_paths: dict[str, list[str]],
+    index_paths: dict[str, str],
+    cutflow_paths: dict[str, str],
+) -> None:
+    """Index files of the anti-QCD training classes, one per split (:func:`class_index`)."""
+    index = class_index(selected_paths, mean_weights(cutflow_paths))
+    for split in SPLITS:
+        write_parquet(index[index.split == split], index_paths[split])
+
+
+def write_unseen_index(
+    sample: str, paths: list[str], label: int, index_path: str, cutflow_path: str
+) -> None:
+    """Index file of an anti-QCD unseen signal: all its selected jets, whatever their
+    split (none is trained on), with class ``label`` (one past the training classes)."""
+    weight = mean_weights({sample: cutflow_path})
+    index = _index_rows({sample: paths}, {sample: label}, weight)
+    write_parquet(ak.with_field(index, np.ones(len(index), bool), "balanced"), index_path)
 
 
 def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:

@@ -15,7 +15,7 @@ from massgen.errors import ConfigError
 from massgen.files import read_json
 from massgen.params import generation
 from massgen.paths import EVENTS_META, n_chunks
-from massgen.samples import study_samples
+from massgen.samples import of_study
 
 # A chunk's metadata key for each generate_chunk argument that fixes its events.
 RECORDED = {
@@ -39,7 +39,7 @@ def check_shared_events(config: dict, root: Path | str = ".") -> None:
     owner = config["events"]["study"]
     if owner == config["study"]:
         return
-    for sample in study_samples(config["masses"]):
+    for sample in of_study(config):
         for chunk in range(n_chunks(config, sample.name)):
             path = Path(root) / EVENTS_META.format(
                 events_study=owner, sample=sample.name, chunk=chunk

@@ -8,11 +8,12 @@ from snakemake.logging import logger
 
 from massgen import params, paths
 from massgen.config import validate_config
+from massgen.errors import ConfigError
 from massgen.executor import requested_executor
 from massgen.grid import SPLITS, ZOOMS
 from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.resources import dataset_jets, training_minutes
-from massgen.samples import study_samples, window_samples
+from massgen.samples import of_study, window_samples
 from massgen.scheduler import single_reevaluation_timer
 from massgen.shared_events import check_shared_events
 
@@ -23,7 +24,7 @@ single_reevaluation_timer()  # Snakemake's own scheduler, without its timer chai
 
 STUDY = config["study"]
 EVENTS_STUDY = config["events"]["study"]  # the study whose events this one reads
-SAMPLES = [sample.name for sample in study_samples(config["masses"])]
+SAMPLES = [sample.name for sample in of_study(config)]
 GENERATOR = config["generation"]["generator"]
 DETECTOR = config["detector"]["kind"]
 IMAGES = config["images"]
@@ -123,6 +124,14 @@ def evaluation_memory(wildcards, input):
     return max(4000, 2 * dataset_mb(input.tests))
 
 
+def anomaly_memory(wildcards, input):
+    """MB a score_anomalies job asks for: its test and unseen datasets twice, and the
+    QCD training jets it fits on."""
+    return max(
+        4000, 2 * dataset_mb([*input.test, *input.unseen]) + dataset_mb(input.train)
+    )
+
+
 def model_dir(wildcards, input):
     """Directory of the trained model an evaluation job reads."""
     return os.path.dirname(input.model)
@@ -169,7 +178,7 @@ def training_value(key):
 def model_datasets(wildcards, masses, split):
     """Dataset directories a job of the wildcards' model reads: its representation at
     ``masses`` for the job's zoom and one split."""
-    representation = MODELS[wildcards.model].representation
+    representation = params.model_representation(config, wildcards.model)
     return [  # str.format, not expand(): called thousands of times at paper scale
         paths.DATASET.format(
             study=STUDY,
@@ -245,6 +254,62 @@ def every_curve_point(pattern):
     ]
 
 
+CLASSES = config["anti_qcd"][
+    "classes"
+]  # the anti-QCD study's training classes, QCD first
+UNSEEN = config["anti_qcd"]["unseen"]  # and its signals never seen in training
+
+
+def unseen_chunks(wildcards):
+    """Selected chunks of the job's unseen signal; refuses a sample that is not one."""
+    if wildcards.sample not in UNSEEN:
+        raise ConfigError(
+            f"{wildcards.sample}: not an unseen signal of study {STUDY!r} (config key "
+            f"anti_qcd.unseen gives {', '.join(UNSEEN)})"
+        )
+    return sample_chunks(paths.SELECTED)(wildcards)
+
+
+def classifier_dataset(wildcards, split):
+    """The classes' dataset directory of one split in the representation of the job's
+    model (a one-item list, as training jobs read lists)."""
+    on_grid(wildcards)
+    representation = params.model_representation(config, wildcards.model)
+    return [
+        paths.CLASS_DATASET.format(
+            study=STUDY, representation=representation, split=split
+        )
+    ]
+
+
+def unseen_datasets(wildcards):
+    """Dataset directory of every unseen signal, in the representation of the job's model."""
+    representation = params.model_representation(config, wildcards.model)
+    return [
+        paths.UNSEEN_DATASET.format(
+            study=STUDY, representation=representation, sample=sample
+        )
+        for sample in UNSEEN
+    ]
+
+
+def every_classifier(pattern):
+    """``pattern`` (a file of one trained classifier) for every (model, method) x seed."""
+    return [
+        pattern.format(study=STUDY, model=model, method=method, seed=seed)
+        for model, method in params.classifier_grid(config)
+        for seed in range(config["training"]["seeds"])
+    ]
+
+
+def anti_qcd_outputs():
+    """What the anti-QCD study's default target builds: its tables and cutflow."""
+    return [
+        paths.ANOMALY_TABLES.format(study=STUDY),
+        paths.CUTFLOW_TABLE.format(study=STUDY),
+    ]
+
+
 def image_masses():
     """Masses shown in Fig. 1: up to four, spread over the study's grid."""
     masses = sorted(config["masses"])
@@ -255,7 +320,10 @@ def image_masses():
 
 
 def final_outputs():
-    """Everything the default target builds: figures, score table, indices, cutflows, HepMC3."""
+    """Everything the default target builds: figures, score table, indices, cutflows, HepMC3
+    (the anti-QCD study: :func:`anti_qcd_outputs`)."""
+    if config["kind"] == "anti_qcd":
+        return anti_qcd_outputs()
     out = expand(paths.INDEX, study=STUDY, mass=config["masses"], split=SPLITS)
     out.append(paths.CUTFLOW_TABLE.format(study=STUDY))
     out.append(paths.DETECTOR_RESPONSE.format(study=STUDY))

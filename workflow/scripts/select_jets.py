@@ -12,8 +12,5 @@ select_chunk(
     snakemake.input.meta,
     snakemake.output.selected,
     snakemake.output.cutflow,
-    masses=snakemake.params.masses,
-    fractions=snakemake.params.fractions,
-    jet_pt_min=snakemake.params.jet_pt_min,
-    window_fraction=snakemake.params.window_fraction,
+    **dict(snakemake.params.items()),  # massgen.params.selection: cuts, windows, split
 )

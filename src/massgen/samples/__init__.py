@@ -78,6 +78,16 @@ def study_samples(masses: list[int]) -> list[Sample]:
     return [zprime.sample(mass) for mass in masses] + [zjets.sample()]
 
 
+def of_study(config: dict) -> list[Sample]:
+    """The samples a study generates: for the founding study (``kind:
+    mass_generalisation``) those of :func:`study_samples`; for seed 004's anti-QCD study
+    its training classes, then its unseen signals (config ``anti_qcd``)."""
+    if config["kind"] == "anti_qcd":
+        section = config["anti_qcd"]
+        return [parse_sample(name) for name in section["classes"] + section["unseen"]]
+    return study_samples(config["masses"])
+
+
 def window_samples(masses: list[int], window: int) -> list[Sample]:
     """The samples whose jets enter the window of ``window`` GeV, background first."""
     samples = [s for s in study_samples(masses) if s.enters_window(window)]

@@ -31,13 +31,27 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Optimiser and stopping settings (config ``training``: learning_rate, batch_size,
-    max_epochs, patience; the defaults live in the config schema)."""
+    """Optimiser and stopping settings (config ``training``: learning_rate or
+    learning_rate_schedule, batch_size, max_epochs, patience; the defaults live in the
+    config schema)."""
 
-    learning_rate: float
+    learning_rate: float | None
     batch_size: int
     max_epochs: int
     patience: int
+    learning_rate_schedule: list[list[float]] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.learning_rate is None) == (self.learning_rate_schedule is None):
+            raise ValueError("set one of learning_rate and learning_rate_schedule")
+
+    def rate(self, epoch: float) -> float:
+        """The learning rate at ``epoch`` (fractional: the share of the epoch's batches
+        done), linear between the schedule's points."""
+        if self.learning_rate_schedule is None:
+            return self.learning_rate
+        epochs, rates = zip(*self.learning_rate_schedule, strict=True)
+        return float(np.interp(epoch, epochs, rates))
 
 
 @dataclass
@@ -233,7 +247,7 @@ def fit(
     torch.manual_seed(seed)
     generator = torch.Generator(device="cpu").manual_seed(seed)
     trained = list(model.parameters()) if parameters is None else parameters
-    optimiser = torch.optim.Adam(trained, lr=settings.learning_rate, amsgrad=True)
+    optimiser = torch.optim.Adam(trained, lr=settings.rate(0), amsgrad=True)
     best = {"loss": float("inf"), "epoch": -1, "state": copy.deepcopy(model.state_dict())}
     history: dict = {"settings": asdict(settings), "seed": seed, "epochs": []}
     first_epoch, stopped = 0, False
@@ -255,6 +269,8 @@ def fit(
         order = torch.randperm(len(train), generator=generator).to(train.label.device)
         losses = []
         for first in range(0, len(train), settings.batch_size):
+            for group in optimiser.param_groups:
+                group["lr"] = settings.rate(epoch + first / len(train))
             loss = objective(model, train.take(order[first : first + settings.batch_size]))
             optimiser.zero_grad()
             loss.backward()

@@ -1,0 +1,223 @@
+"""Seed 004's anti-QCD study: its point clouds, class index, pT window, and the workflow
+end to end on tests/anti_qcd_smoke.yaml (real Pythia events of every class and unseen
+signal), with its exact reruns."""
+
+from __future__ import annotations
+
+import copy
+
+import awkward as ak
+import numpy as np
+import pytest
+import yaml
+
+from massgen import paths
+from massgen.datasets import load_dataset
+from massgen.evaluation.anomaly import figures_of_merit
+from massgen.files import read_json, read_parquet
+from massgen.preprocess import log_clouds
+from massgen.selection import balanced, select_jets
+
+from .conftest import ANTI_QCD_SMOKE
+from .test_reruns import changed, dry_run
+
+CONFIG = yaml.safe_load(ANTI_QCD_SMOKE.read_text())
+STUDY = CONFIG["study"]
+CLASSES = ["qcd_dijet", "wprime_m1250", "ttbar_zprime_m1500"]  # the schema's default
+UNSEEN = ["hh4b_m174_mh20", "hh4b_m174_mh80", "ttbar_zprime_m1500_mw20"]
+WINDOW = (550.0, 650.0)
+
+
+def jets_of(constituents: list[list[dict]]) -> ak.Array:
+    return ak.Array(constituents)
+
+
+def test_log_clouds_use_the_principal_axis_frame():
+    rng = np.random.default_rng(3)
+    n = 40
+    pt = np.sort(rng.exponential(20.0, n))[::-1] + 1.0
+    eta = 0.3 + rng.normal(0, 0.15, n) + np.linspace(-0.3, 0.3, n)  # elongated
+    phi = 3.1 + rng.normal(0, 0.1, n)  # across the phi = pi seam
+    mass = np.where(rng.random(n) < 0.5, 0.13957, 0.0)
+    jet = [
+        {"pt": a, "eta": b, "phi": c, "mass": d, "pid": 211, "charge": 1}
+        for a, b, c, d in zip(pt, eta, phi, mass, strict=True)
+    ]
+    features, mask = log_clouds(jets_of([jet]), 30)
+    assert features.shape == (1, 30, 4)
+    assert mask.all()
+    log_e, log_pt = features[0, :, :2].T.astype(np.float64)
+    np.testing.assert_allclose(log_pt, np.log(pt[:30]), rtol=1e-6)
+    np.testing.assert_allclose(log_e, np.log(np.hypot(pt * np.cosh(eta), mass)[:30]), rtol=1e-6)
+    # The frame comes from all 40 constituents: recompute it from the untruncated cloud.
+    full, _ = log_clouds(jets_of([jet]), n)
+    fx, fy = full[0, :, 2].astype(np.float64), full[0, :, 3].astype(np.float64)
+    w = pt / pt.sum()
+    assert abs(np.sum(w * fx)) < 1e-5
+    assert abs(np.sum(w * fy)) < 1e-5
+    assert abs(np.sum(w * fx * fy)) < 1e-5  # principal axes along eta', phi'
+    assert np.sum(w * fx * fx) > np.sum(w * fy * fy)  # the major one along eta'
+    assert fx[0] >= 0
+    assert fy[0] >= 0
+    np.testing.assert_allclose(full[0, :30], features[0], atol=1e-6)
+    # Distances between constituents are those of the (eta, phi) plane.
+    dphi = np.mod(phi[1] - phi[0] + np.pi, 2 * np.pi) - np.pi
+    assert np.hypot(fx[1] - fx[0], fy[1] - fy[0]) == pytest.approx(
+        np.hypot(eta[1] - eta[0], dphi), rel=1e-5
+    )
+
+
+def test_log_clouds_pad_short_jets():
+    jet = [{"pt": 50.0, "eta": 0.0, "phi": 0.0, "mass": 0.0, "pid": 22, "charge": 0}] * 3
+    features, mask = log_clouds(jets_of([jet, jet[:1]]), 5)
+    assert mask.sum(axis=1).tolist() == [3, 1]
+    assert not features[~mask].any()
+
+
+def test_k_classes_balanced_per_split():
+    rng = np.random.default_rng(0)
+    n = 3000
+    index = ak.zip(
+        {
+            "event_id": np.arange(n),
+            "split": rng.choice(["train", "val", "test"], n, p=[0.75, 0.1, 0.15]),
+            "label": rng.choice([0, 1, 2], n, p=[0.5, 0.3, 0.2]).astype(np.int8),
+        }
+    )
+    keep = balanced(index, 3)
+    for split in ("train", "val", "test"):
+        rows = ak.to_numpy(index.split) == split
+        counts = np.bincount(ak.to_numpy(index.label)[rows & keep], minlength=3)
+        smallest = np.bincount(ak.to_numpy(index.label)[rows], minlength=3).min()
+        assert counts.tolist() == [smallest] * 3
+
+
+def test_pt_window_keeps_jets_inside():
+    rng = np.random.default_rng(1)
+    jets = ak.zip(
+        {
+            "event_id": np.arange(2000),
+            "jet_pt": rng.uniform(400, 800, 2000).astype(np.float32),
+            "jet_mass": rng.uniform(0, 300, 2000).astype(np.float32),
+        }
+    )
+    fractions = {"train": 0.75, "val": 0.10, "test": 0.15}
+    kept = select_jets(jets, "qcd_dijet", [], fractions, jet_pt_min=550.0, jet_pt_max=650.0)
+    pt = ak.to_numpy(jets.jet_pt)
+    assert len(kept) == np.sum((pt > 550) & (pt < 650)) > 0
+    assert ak.all((kept.jet_pt > 550) & (kept.jet_pt < 650))
+    assert "window_550" not in ak.fields(kept)
+
+
+def _dataset(run, representation: str, where: str) -> dict:
+    return load_dataset(run / f"results/{STUDY}/datasets/{representation}/{where}")
+
+
+@pytest.mark.slow
+def test_class_and_unseen_datasets(anti_qcd_run):
+    for split in ("train", "val", "test"):
+        data = _dataset(anti_qcd_run, "log_cloud", f"classes/{split}")
+        counts = np.bincount(np.asarray(data["label"]), minlength=3)
+        assert len(counts) == 3, split
+        assert counts.min() == counts.max() > 0, split
+        pt = np.asarray(data["jet_pt"])
+        assert np.all((pt > WINDOW[0]) & (pt < WINDOW[1]))
+    meta = read_json(anti_qcd_run / f"results/{STUDY}/datasets/log_cloud/classes/train/meta.json")
+    assert meta["n_classes"] == 3
+    assert meta["features"] == ["log_e", "log_pt", "eta_rot", "phi_rot"]
+    for sample in UNSEEN:
+        data = _dataset(anti_qcd_run, "log_cloud", f"unseen/{sample}")
+        assert len(data["label"]) > 0
+        assert set(np.asarray(data["label"]).tolist()) == {3}
+        index = read_parquet(anti_qcd_run / paths.UNSEEN_INDEX.format(study=STUDY, sample=sample))
+        assert len(index) == len(data["label"])  # every jet of the window, all splits
+        # log pT of the hardest constituent below log of the jet's pT
+        assert np.all(data["features"][:, 0, 1] < np.log(np.asarray(data["jet_pt"])))
+
+
+@pytest.mark.slow
+def test_scores_and_tables(anti_qcd_run):
+    seeds = CONFIG["training"]["seeds"]
+    members = []
+    for seed in range(seeds):
+        where = {"study": STUDY, "model": "pfn", "method": "baseline", "seed": seed}
+        jets = read_parquet(anti_qcd_run / paths.ANOMALY_SCORES.format(**where))
+        metrics = read_json(anti_qcd_run / paths.ANOMALY_METRICS.format(**where))
+        assert set(metrics["signals"]) == set(CLASSES[1:] + UNSEEN)
+        qcd_train = np.sum(
+            np.asarray(_dataset(anti_qcd_run, "log_cloud", "classes/train")["label"]) == 0
+        )
+        assert metrics["fit_jets"] == min(CONFIG["anti_qcd"]["fit_jets"], qcd_train)
+        assert np.all(ak.to_numpy(jets.minus_p_qcd) <= 0)
+        assert np.all(ak.to_numpy(jets.mahalanobis) >= 0)
+        members.append(jets)
+    table = (anti_qcd_run / paths.ANOMALY_TABLES.format(study=STUDY)).read_text()
+    # The ensemble's AUC on each unseen signal: the seeds' scores averaged jet by jet.
+    sample = ak.to_numpy(members[0]["sample"])
+    qcd = ak.to_numpy(members[0].label) == 0
+    for score, name in (("minus_p_qcd", "-p_QCD"), ("mahalanobis", "MD")):
+        row = next(line for line in table.splitlines() if f"| {name} | {seeds} |" in line)
+        mean = np.mean([ak.to_numpy(m[score]) for m in members], axis=0)
+        for signal in UNSEEN:
+            rows = qcd | (sample == signal)
+            auc = figures_of_merit((~qcd[rows]).astype(int), mean[rows])["auc"]
+            assert f"{auc:.3f}" in row
+    assert "seed 0.782 ± 0.004" not in table  # the seed's numbers are ParticleNet's
+
+
+@pytest.mark.slow
+def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
+    after_selection = {
+        "index_classes": 1,
+        "index_unseen": 3,
+        "build_class_datasets": 1,
+        "build_unseen_dataset": 3,
+        "train_classifier": 2,
+        "score_anomalies": 2,
+        "tabulate_anomalies": 1,
+    }
+    datasets = {k: v for k, v in after_selection.items() if not k.startswith("index")}
+    untouched = copy.deepcopy(CONFIG)
+    for key, value in (  # the founding study's keys
+        ("masses", [150, 300]),
+        ("cuts.jet_pt_min", 1000.0),
+        ("cuts.window_fraction", 0.2),
+        ("training.source_splits", [[150, 300]]),
+        ("datasets.image_pixels", 25),
+    ):
+        untouched = changed(key, value, untouched)
+    cases = {
+        "unchanged and the founding study's keys": (untouched, {}),
+        "anti_qcd.fit_jets": (
+            changed("anti_qcd.fit_jets", 50, CONFIG),
+            {"score_anomalies": 2, "tabulate_anomalies": 1},
+        ),
+        "anti_qcd.pt_window": (
+            changed("anti_qcd.pt_window", [560.0, 640.0], CONFIG),
+            {"select_jets": 6, "merge_cutflow": 6, "tabulate_cutflow": 1, **after_selection},
+        ),
+        "anti_qcd.representation": (
+            changed("anti_qcd.representation", "point_cloud", CONFIG),
+            datasets,
+        ),
+        "training.seeds": (
+            changed("training.seeds", 3, CONFIG),
+            {"train_classifier": 1, "score_anomalies": 1, "tabulate_anomalies": 1},
+        ),
+    }
+    found = {
+        name: dry_run(anti_qcd_run, config, tmp_path, name.replace(" ", "_").replace("'", ""))
+        for name, (config, _) in cases.items()
+    }
+    assert found == {name: jobs for name, (_, jobs) in cases.items()}
+
+
+@pytest.mark.slow
+def test_a_class_sample_is_not_an_unseen_signal(anti_qcd_run, tmp_path):
+    from .conftest import snakemake
+
+    target = paths.UNSEEN_INDEX.format(study=STUDY, sample="wprime_m1250")
+    done = snakemake(anti_qcd_run, "--configfile", str(ANTI_QCD_SMOKE), "-n", target)
+    assert done.returncode != 0
+    assert "wprime_m1250: not an unseen signal" in done.stdout + done.stderr
+    assert "anti_qcd.unseen" in done.stdout + done.stderr
