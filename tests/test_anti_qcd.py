@@ -116,15 +116,23 @@ def _dataset(run, representation: str, where: str) -> dict:
 @pytest.mark.slow
 def test_class_and_unseen_datasets(anti_qcd_run):
     for split in ("train", "val", "test"):
-        data = _dataset(anti_qcd_run, "log_cloud", f"classes/{split}")
+        data = _dataset(anti_qcd_run, "log_cloud", f"all/{split}")
         counts = np.bincount(np.asarray(data["label"]), minlength=3)
         assert len(counts) == 3, split
         assert counts.min() == counts.max() > 0, split
         pt = np.asarray(data["jet_pt"])
         assert np.all((pt > WINDOW[0]) & (pt < WINDOW[1]))
-    meta = read_json(anti_qcd_run / f"results/{STUDY}/datasets/log_cloud/classes/train/meta.json")
+    meta = read_json(anti_qcd_run / f"results/{STUDY}/datasets/log_cloud/all/train/meta.json")
     assert meta["n_classes"] == 3
     assert meta["features"] == ["log_e", "log_pt", "eta_rot", "phi_rot"]
+    # One-vs-all: W and top jets share label 1, as many as the QCD jets.
+    ova = _dataset(anti_qcd_run, "log_cloud", "ova/train")
+    all_train = _dataset(anti_qcd_run, "log_cloud", "all/train")
+    counts = np.bincount(np.asarray(ova["label"]))
+    assert counts.tolist() == [counts[0], counts[0]]
+    assert counts[0] >= np.sum(np.asarray(all_train["label"]) == 0)
+    qcd_w = read_json(anti_qcd_run / f"results/{STUDY}/datasets/log_cloud/qcd_w/val/meta.json")
+    assert qcd_w["n_classes"] == 2
     for sample in UNSEEN:
         data = _dataset(anti_qcd_run, "log_cloud", f"unseen/{sample}")
         assert len(data["label"]) > 0
@@ -141,11 +149,12 @@ def test_scores_and_tables(anti_qcd_run):
     members = []
     for seed in range(seeds):
         where = {"study": STUDY, "model": "pfn", "method": "baseline", "seed": seed}
+        where["class_set"] = "all"
         jets = read_parquet(anti_qcd_run / paths.ANOMALY_SCORES.format(**where))
         metrics = read_json(anti_qcd_run / paths.ANOMALY_METRICS.format(**where))
         assert set(metrics["signals"]) == set(CLASSES[1:] + UNSEEN)
         qcd_train = np.sum(
-            np.asarray(_dataset(anti_qcd_run, "log_cloud", "classes/train")["label"]) == 0
+            np.asarray(_dataset(anti_qcd_run, "log_cloud", "all/train")["label"]) == 0
         )
         assert metrics["fit_jets"] == min(CONFIG["anti_qcd"]["fit_jets"], qcd_train)
         assert np.all(ak.to_numpy(jets.minus_p_qcd) <= 0)
@@ -156,24 +165,41 @@ def test_scores_and_tables(anti_qcd_run):
     sample = ak.to_numpy(members[0]["sample"])
     qcd = ak.to_numpy(members[0].label) == 0
     for score, name in (("minus_p_qcd", "-p_QCD"), ("mahalanobis", "MD")):
-        row = next(line for line in table.splitlines() if f"| {name} | {seeds} |" in line)
+        row = next(line for line in table.splitlines() if f"| all | {name} | {seeds} |" in line)
         mean = np.mean([ak.to_numpy(m[score]) for m in members], axis=0)
         for signal in UNSEEN:
             rows = qcd | (sample == signal)
             auc = figures_of_merit((~qcd[rows]).astype(int), mean[rows])["auc"]
             assert f"{auc:.3f}" in row
     assert "seed 0.782 ± 0.004" not in table  # the seed's numbers are ParticleNet's
+    # OVA-AVA: -p_QCD of the one-vs-all and all-vs-all classifiers averaged, per seed.
+    ova = [
+        read_parquet(
+            anti_qcd_run
+            / paths.ANOMALY_SCORES.format(
+                study=STUDY, model="pfn", method="baseline", class_set="ova", seed=seed
+            )
+        )
+        for seed in range(seeds)
+    ]
+    row = next(line for line in table.splitlines() if "(OVA-AVA) | -p_QCD |" in line)
+    aucs = []
+    for one, every in zip(ova, members, strict=True):
+        score = (ak.to_numpy(one.minus_p_qcd) + ak.to_numpy(every.minus_p_qcd)) / 2
+        rows = qcd | (sample == UNSEEN[0])
+        aucs.append(figures_of_merit((~qcd[rows]).astype(int), score[rows])["auc"])
+    assert f"{np.mean(aucs):.3f} ± {np.std(aucs):.3f}" in row
 
 
 @pytest.mark.slow
 def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
-    after_selection = {
-        "index_classes": 1,
+    after_selection = {  # 3 class sets, 2 seeds
+        "index_classes": 3,
         "index_unseen": 3,
-        "build_class_datasets": 1,
+        "build_class_datasets": 3,
         "build_unseen_dataset": 3,
-        "train_classifier": 2,
-        "score_anomalies": 2,
+        "train_classifier": 6,
+        "score_anomalies": 6,
         "tabulate_anomalies": 1,
     }
     datasets = {k: v for k, v in after_selection.items() if not k.startswith("index")}
@@ -190,7 +216,21 @@ def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
         "unchanged and the founding study's keys": (untouched, {}),
         "anti_qcd.fit_jets": (
             changed("anti_qcd.fit_jets", 50, CONFIG),
-            {"score_anomalies": 2, "tabulate_anomalies": 1},
+            {"score_anomalies": 6, "tabulate_anomalies": 1},
+        ),
+        "a new class set": (
+            changed(
+                "anti_qcd.class_sets",
+                {**CONFIG["anti_qcd"]["class_sets"], "qcd_top": [[CLASSES[0]], [CLASSES[2]]]},
+                CONFIG,
+            ),
+            {
+                "index_classes": 1,
+                "build_class_datasets": 1,
+                "train_classifier": 2,
+                "score_anomalies": 2,
+                "tabulate_anomalies": 1,
+            },
         ),
         "anti_qcd.pt_window": (
             changed("anti_qcd.pt_window", [560.0, 640.0], CONFIG),
@@ -202,7 +242,7 @@ def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
         ),
         "training.seeds": (
             changed("training.seeds", 3, CONFIG),
-            {"train_classifier": 1, "score_anomalies": 1, "tabulate_anomalies": 1},
+            {"train_classifier": 3, "score_anomalies": 3, "tabulate_anomalies": 1},
         ),
     }
     found = {
@@ -221,3 +261,25 @@ def test_a_class_sample_is_not_an_unseen_signal(anti_qcd_run, tmp_path):
     assert done.returncode != 0
     assert "wprime_m1250: not an unseen signal" in done.stdout + done.stderr
     assert "anti_qcd.unseen" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("class_sets", "message"),
+    [
+        ({"all": [["qcd_dijet"], ["wprime_m1250"]]}, r"anti_qcd\.class_sets"),
+        ({"w": [["wprime_m1250"], ["qcd_dijet"]]}, r"class_sets\.w: the first group must be"),
+        ({"w": [["qcd_dijet"], ["wprime_m900"]]}, r"class_sets\.w: wprime_m900 is not one of"),
+        (
+            {"w": [["qcd_dijet"], ["wprime_m1250"], ["wprime_m1250"]]},
+            r"class_sets\.w: wprime_m1250 is in more than one group",
+        ),
+        ({"w": [["qcd_dijet"]]}, r"anti_qcd\.class_sets\.w: \[\['qcd_dijet'\]\] is too short"),
+    ],
+)
+def test_bad_class_sets_are_named(class_sets, message):
+    from massgen.config import validate_config
+    from massgen.errors import ConfigError
+
+    config = {"study": "x", "kind": "anti_qcd", "anti_qcd": {"class_sets": class_sets}}
+    with pytest.raises(ConfigError, match=message):
+        validate_config(config)

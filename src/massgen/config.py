@@ -145,6 +145,17 @@ def _check_anti_qcd(config: dict) -> None:
             if name in seen:
                 raise ConfigError(f"{key}: {name} is already {seen[name]}")
             seen[name] = key
+    classes = section["classes"]
+    for name, groups in section["class_sets"].items():
+        key = f"anti_qcd.class_sets.{name}"
+        if groups[0] != classes[:1]:
+            raise ConfigError(f"{key}: the first group must be [{classes[0]}] (QCD) alone")
+        members = [sample for group in groups for sample in group]
+        for sample in members:
+            if sample not in classes:
+                raise ConfigError(f"{key}: {sample} is not one of anti_qcd.classes")
+            if members.count(sample) > 1:
+                raise ConfigError(f"{key}: {sample} is in more than one group")
     low, high = section["pt_window"]
     if low >= high:
         raise ConfigError(f"anti_qcd.pt_window: [{low:g}, {high:g}] GeV is empty")

@@ -163,18 +163,36 @@ def representations(config: dict) -> list[str]:
     return [name for name in REPRESENTATIONS if name in wanted]
 
 
+ALL_CLASSES = "all"  # the class set of every training class, each its own label
+
+
+def class_sets(config: dict) -> dict[str, list[list[str]]]:
+    """The anti-QCD study's class sets, name -> groups of class samples (a group's
+    position is its label): "all" (each class alone), then ``anti_qcd.class_sets`` by
+    name (so that their order in the file changes nothing)."""
+    section = config["anti_qcd"]
+    own = dict(sorted(section["class_sets"].items()))
+    return {ALL_CLASSES: [[c] for c in section["classes"]], **own}
+
+
 def anomaly_scoring(config: dict) -> dict:
-    """What a score_anomalies job reads: the training classes (QCD first) and the QCD
-    training jets the Mahalanobis distance is fitted on."""
+    """What a score_anomalies job reads: the training classes (QCD first; the labels of
+    the test jets, class set "all") and the QCD training jets the Mahalanobis distance is
+    fitted on."""
     section = config["anti_qcd"]
     return {"classes": list(section["classes"]), "fit_jets": section["fit_jets"]}
 
 
-def classifier_grid(config: dict) -> list[tuple[str, str]]:
-    """(model, method) of every classifier of the anti-QCD study: each model with each
-    method, trained on all the training classes."""
+def classifier_grid(config: dict) -> list[tuple[str, str, str]]:
+    """(model, method, class set) of every classifier of the anti-QCD study: each model
+    with each method on each class set."""
     section = config["training"]
-    return [(model, method) for model in section["models"] for method in section["methods"]]
+    return [
+        (model, method, class_set)
+        for model in section["models"]
+        for method in section["methods"]
+        for class_set in class_sets(config)
+    ]
 
 
 LOOP_KEYS = ("learning_rate", "batch_size", "max_epochs", "patience")
@@ -247,6 +265,7 @@ class GridCheck:
             "anti_qcd.classes, anti_qcd.unseen" if config["kind"] == "anti_qcd" else "masses"
         )
         self.classifiers = frozenset(classifier_grid(config))
+        self.class_sets = list(class_sets(config))
         self.last_chunk = {s.name: n_chunks(config, s.name) - 1 for s in of_study(config)}
         self.masses = list(config["masses"])
         self.trainings = frozenset(model_grid(config))
@@ -288,12 +307,18 @@ class GridCheck:
                     "training.models, training.methods, training.source_splits)"
                 )
         elif "method" in wildcards:
-            classifier = (wildcards["model"], wildcards["method"])
+            classifier = (wildcards["model"], wildcards["method"], wildcards["class_set"])
             if classifier not in self.classifiers:
                 raise ConfigError(
                     f"{'/'.join(classifier)}: no such classifier in {where} (config keys "
-                    "training.models, training.methods)"
+                    "training.models, training.methods, anti_qcd.class_sets)"
                 )
+        class_set = wildcards.get("class_set")
+        if class_set is not None and class_set not in self.class_sets:
+            raise ConfigError(
+                f"class set {class_set}: not in {where} (config key anti_qcd.class_sets gives "
+                f"{', '.join(self.class_sets)})"
+            )
         representation = wildcards.get("representation")
         if representation is not None and representation not in self.representations:
             raise ConfigError(

@@ -1,7 +1,8 @@
 """The results tree, spelled once: Snakemake rules, scripts and tests import these patterns.
 
 Patterns hold Snakemake wildcards in braces ({study}, {events_study}, {sample}, {chunk},
-{mass}, {split}, {representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets}).
+{mass}, {split}, {representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets},
+{class_set}).
 """
 
 from __future__ import annotations
@@ -49,17 +50,18 @@ CURVE_METRICS = CURVE_MODEL + ".json"
 CURVE_SCORES = CURVE_MODEL + ".parquet"  # per test jet
 CURVE_TABLE = RESULTS + "/curves/learning_curves.csv"  # AUC per seed
 CURVE_MARKDOWN = RESULTS + "/curves/learning_curves.md"  # mean +- std over seeds
-# Seed 004's anti-QCD study: a classifier of the training classes, scored on unseen signals.
-CLASS_INDEX = RESULTS + "/datasets/index/classes/{split}.parquet"
+# Seed 004's anti-QCD study: classifiers of sets of the training classes ({class_set}:
+# "all" or a name of config anti_qcd.class_sets), scored on unseen signals.
+CLASS_INDEX = RESULTS + "/datasets/index/{class_set}/{split}.parquet"
 UNSEEN_INDEX = RESULTS + "/datasets/index/unseen/{sample}.parquet"
-CLASS_DATASET = RESULTS + "/datasets/{representation}/classes/{split}"
+CLASS_DATASET = RESULTS + "/datasets/{representation}/{class_set}/{split}"
 UNSEEN_DATASET = RESULTS + "/datasets/{representation}/unseen/{sample}"
-CLASSIFIER = RESULTS + "/models/{model}/{method}/classes/seed{seed}"
+CLASSIFIER = RESULTS + "/models/{model}/{method}/{class_set}/seed{seed}"
 CLASSIFIER_WEIGHTS = CLASSIFIER + "/model.pt"
 CLASSIFIER_HISTORY = CLASSIFIER + "/history.json"
 CLASSIFIER_HPARAMS = CLASSIFIER + "/hparams.json"
-ANOMALY_METRICS = RESULTS + "/scores/{model}/{method}/classes/seed{seed}.json"
-ANOMALY_SCORES = RESULTS + "/scores/{model}/{method}/classes/seed{seed}.parquet"  # per jet
+ANOMALY_METRICS = RESULTS + "/scores/{model}/{method}/{class_set}/seed{seed}.json"
+ANOMALY_SCORES = RESULTS + "/scores/{model}/{method}/{class_set}/seed{seed}.parquet"  # per jet
 ANOMALY_TABLES = RESULTS + "/anti_qcd.md"  # seed 004's tables with its numbers beside
 PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
 FIGURES = ("fig1_jet_images",)  # one per study

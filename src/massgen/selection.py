@@ -214,14 +214,17 @@ def window_index(
     return ak.with_field(index, balanced(index, 2), "balanced")
 
 
-def class_index(selected_paths: dict[str, list[str]], mean_weight: dict[str, float]) -> ak.Array:
-    """All selected jets of the anti-QCD study's training classes (seed 004), with the
-    columns of :func:`window_index`: a jet's label is the position of its sample in
-    ``selected_paths`` (the config's ``anti_qcd.classes``, QCD first), and ``balanced``
-    keeps equal numbers of every class per split."""
-    labels = {sample: i for i, sample in enumerate(selected_paths)}
+def class_index(
+    selected_paths: dict[str, list[str]], groups: list[list[str]], mean_weight: dict[str, float]
+) -> ak.Array:
+    """All selected jets of a set of the anti-QCD study's training classes (seed 004),
+    with the columns of :func:`window_index`: a jet's label is the position of its
+    sample's group in ``groups`` (QCD alone first; a group of several classes is one
+    class, as the seed's one-vs-all QCD/(W, top)), and ``balanced`` keeps equal numbers
+    of every label per split."""
+    labels = {sample: i for i, group in enumerate(groups) for sample in group}
     index = _index_rows(selected_paths, labels, mean_weight)
-    return ak.with_field(index, balanced(index, len(labels)), "balanced")
+    return ak.with_field(index, balanced(index, len(groups)), "balanced")
 
 
 def balanced(index: ak.Array, n_classes: int) -> np.ndarray:
@@ -256,11 +259,13 @@ def write_index(
 
 def write_class_index(
     selected_paths: dict[str, list[str]],
+    groups: list[list[str]],
     index_paths: dict[str, str],
     cutflow_paths: dict[str, str],
 ) -> None:
-    """Index files of the anti-QCD training classes, one per split (:func:`class_index`)."""
-    index = class_index(selected_paths, mean_weights(cutflow_paths))
+    """Index files of a set of anti-QCD training classes, one per split
+    (:func:`class_index`)."""
+    index = class_index(selected_paths, groups, mean_weights(cutflow_paths))
     for split in SPLITS:
         write_parquet(index[index.split == split], index_paths[split])
 

@@ -4,27 +4,24 @@
 
 
 rule index_classes:
-    """Index files of the training classes per split: every jet in the pT window, labelled
-    by its class's position in anti_qcd.classes, equal numbers per class kept."""
+    """Index files of one class set per split: its classes' jets in the pT window, a
+    group's jets labelled by the group's position, equal numbers per label kept.
+
+    Wildcards: class_set."""
     input:
-        **{
-            sample: expand(
-                paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
-            )
-            for sample in CLASSES
-        },
-        cutflows=expand(paths.CUTFLOW, study=STUDY, sample=CLASSES),
+        unpack(class_set_chunks),
+        cutflows=class_set_cutflows,
     output:
         **{split: paths.CLASS_INDEX.replace("{split}", split) for split in SPLITS},
     log:
-        paths.log("index_classes", "all"),
+        paths.log("index_classes", "{class_set}"),
     conda:
         "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
     params:
-        classes=CLASSES,
+        groups=class_set_groups,
     script:
         "../scripts/index_classes.py"
 
@@ -52,26 +49,23 @@ rule index_unseen:
 
 
 rule build_class_datasets:
-    """Datasets of one representation for the training classes, every split.
+    """Datasets of one representation for one class set, every split.
 
-    Wildcards: representation."""
+    Wildcards: representation, class_set."""
     input:
-        **{
-            sample: expand(
-                paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
-            )
-            for sample in CLASSES
-        },
-        index=expand(paths.CLASS_INDEX, study=STUDY, split=SPLITS),
+        unpack(class_set_chunks),
+        index=expand(
+            paths.CLASS_INDEX, study=STUDY, class_set="{class_set}", split=SPLITS
+        ),
     output:
         **{
             split: directory(paths.CLASS_DATASET.replace("{split}", split))
             for split in SPLITS
         },
     log:
-        paths.log("build_class_datasets", "{representation}"),
+        paths.log("build_class_datasets", "{representation}/{class_set}"),
     benchmark:
-        paths.benchmark("build_class_datasets", "{representation}")
+        paths.benchmark("build_class_datasets", "{representation}/{class_set}")
     conda:
         "../envs/pipeline.yaml"
     container:
@@ -81,7 +75,7 @@ rule build_class_datasets:
         mem_mb=6000,
         runtime=30,
     params:
-        samples=CLASSES,
+        groups=class_set_groups,
         representation=representation_job,
     script:
         "../scripts/build_class_datasets.py"
@@ -114,10 +108,10 @@ rule build_unseen_dataset:
 
 
 rule train_classifier:
-    """Train one classifier of the training classes: a model and a method, one seed.
+    """Train one classifier of a class set: a model and a method, one seed.
 
-    Wildcards: model, method, seed. Writes model.pt, history.json and hparams.json; uses
-    CUDA when present."""
+    Wildcards: model, method, class_set, seed. Writes model.pt, history.json and
+    hparams.json; uses CUDA when present."""
     input:
         train=lambda wc: classifier_dataset(wc, "train"),
         val=lambda wc: classifier_dataset(wc, "val"),
@@ -126,9 +120,9 @@ rule train_classifier:
         history=paths.CLASSIFIER_HISTORY,
         hparams=paths.CLASSIFIER_HPARAMS,
     log:
-        paths.log("train_classifier", "{model}/{method}/seed{seed}"),
+        paths.log("train_classifier", "{model}/{method}/{class_set}/seed{seed}"),
     benchmark:
-        paths.benchmark("train_classifier", "{model}/{method}/seed{seed}")
+        paths.benchmark("train_classifier", "{model}/{method}/{class_set}/seed{seed}")
     conda:
         "../envs/pipeline.yaml"
     container:
@@ -147,22 +141,23 @@ rule train_classifier:
 
 
 rule score_anomalies:
-    """Anomaly scores (-p_QCD, Mahalanobis distance) of one classifier on the classes'
-    test split and every unseen signal, and their AUC, 1/eps_B and eps_S/sqrt(eps_B).
+    """Anomaly scores (-p_QCD, Mahalanobis distance fitted on the QCD jets of its own
+    train split) of one classifier on the test split of all the classes and on every
+    unseen signal, and their AUC, 1/eps_B and eps_S/sqrt(eps_B).
 
-    Wildcards: model, method, seed."""
+    Wildcards: model, method, class_set, seed."""
     input:
         model=paths.CLASSIFIER_WEIGHTS,
         train=lambda wc: classifier_dataset(wc, "train"),
-        test=lambda wc: classifier_dataset(wc, "test"),
+        test=lambda wc: classifier_dataset(wc, "test", params.ALL_CLASSES),
         unseen=unseen_datasets,
     output:
         metrics=paths.ANOMALY_METRICS,
         scores=paths.ANOMALY_SCORES,
     log:
-        paths.log("score_anomalies", "{model}/{method}/seed{seed}"),
+        paths.log("score_anomalies", "{model}/{method}/{class_set}/seed{seed}"),
     benchmark:
-        paths.benchmark("score_anomalies", "{model}/{method}/seed{seed}")
+        paths.benchmark("score_anomalies", "{model}/{method}/{class_set}/seed{seed}")
     conda:
         "../envs/pipeline.yaml"
     container:
@@ -198,7 +193,7 @@ rule tabulate_anomalies:
     params:
         classifiers=params.classifier_grid(config),
         seeds=config["training"]["seeds"],
-        classes=CLASSES,
+        class_sets=params.class_sets(config),
         unseen=UNSEEN,
     script:
         "../scripts/tabulate_anomalies.py"

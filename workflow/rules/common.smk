@@ -42,6 +42,7 @@ wildcard_constraints:
     model="|".join(MODELS),
     method="|".join(METHODS),
     sources=r"\d+(-\d+)*",
+    class_set="|".join(params.class_sets(config)),
     seed=r"\d+",
 
 
@@ -270,14 +271,47 @@ def unseen_chunks(wildcards):
     return sample_chunks(paths.SELECTED)(wildcards)
 
 
-def classifier_dataset(wildcards, split):
-    """The classes' dataset directory of one split in the representation of the job's
-    model (a one-item list, as training jobs read lists)."""
+CLASS_SETS = params.class_sets(config)  # name -> groups of classes, "all" first
+
+
+def class_set_groups(wildcards):
+    """The groups of classes of the job's class set (a group's position is its label)."""
+    on_grid(wildcards)
+    return CLASS_SETS[wildcards.class_set]
+
+
+def class_set_chunks(wildcards):
+    """Selected chunks of every class of the job's class set, as named inputs."""
+    return {
+        sample: expand(
+            paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
+        )
+        for group in class_set_groups(wildcards)
+        for sample in group
+    }
+
+
+def class_set_cutflows(wildcards):
+    """Cutflows of the classes of the job's class set, in class_set_chunks order."""
+    return [
+        paths.CUTFLOW.format(study=STUDY, sample=sample)
+        for group in class_set_groups(wildcards)
+        for sample in group
+    ]
+
+
+def classifier_dataset(wildcards, split, class_set=None):
+    """The dataset directory of one split of the job's class set (or of ``class_set``),
+    in the representation of the job's model (a one-item list, as training jobs read
+    lists)."""
     on_grid(wildcards)
     representation = params.model_representation(config, wildcards.model)
     return [
         paths.CLASS_DATASET.format(
-            study=STUDY, representation=representation, split=split
+            study=STUDY,
+            representation=representation,
+            class_set=class_set or wildcards.class_set,
+            split=split,
         )
     ]
 
@@ -294,10 +328,13 @@ def unseen_datasets(wildcards):
 
 
 def every_classifier(pattern):
-    """``pattern`` (a file of one trained classifier) for every (model, method) x seed."""
+    """``pattern`` (a file of one trained classifier) for every (model, method, class
+    set) x seed."""
     return [
-        pattern.format(study=STUDY, model=model, method=method, seed=seed)
-        for model, method in params.classifier_grid(config)
+        pattern.format(
+            study=STUDY, model=model, method=method, class_set=class_set, seed=seed
+        )
+        for model, method, class_set in params.classifier_grid(config)
         for seed in range(config["training"]["seeds"])
     ]
 

@@ -1,4 +1,5 @@
-"""Rule build_class_datasets: the anti-QCD training classes' datasets, every split."""
+"""Rule build_class_datasets: the datasets of a set of anti-QCD training classes, every
+split."""
 
 from massgen.logs import setup_logging
 
@@ -7,12 +8,12 @@ setup_logging(snakemake.log[0])
 from massgen.datasets import build
 from massgen.grid import SPLITS
 
-classes = snakemake.params.samples
+groups = snakemake.params.groups
 build(
-    {sample: list(snakemake.input[sample]) for sample in classes},
+    {sample: list(snakemake.input[sample]) for group in groups for sample in group},
     dict(zip(SPLITS, snakemake.input.index, strict=True)),
     {("nozoom", split): snakemake.output[split] for split in SPLITS},
     snakemake.params.representation["name"],
     snakemake.params.representation["settings"],
-    len(classes),
+    len(groups),
 )

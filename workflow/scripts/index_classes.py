@@ -1,4 +1,4 @@
-"""Rule index_classes: per-split index files of the anti-QCD study's training classes."""
+"""Rule index_classes: per-split index files of a set of the anti-QCD training classes."""
 
 from massgen.logs import setup_logging
 
@@ -7,9 +7,11 @@ setup_logging(snakemake.log[0])
 from massgen.grid import SPLITS
 from massgen.selection import write_class_index
 
-classes = snakemake.params.classes
+groups = snakemake.params.groups
+samples = [sample for group in groups for sample in group]
 write_class_index(
-    {sample: list(snakemake.input[sample]) for sample in classes},
+    {sample: list(snakemake.input[sample]) for sample in samples},
+    groups,
     {split: snakemake.output[split] for split in SPLITS},
-    dict(zip(classes, snakemake.input.cutflows, strict=True)),
+    dict(zip(samples, snakemake.input.cutflows, strict=True)),
 )

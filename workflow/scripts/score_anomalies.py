@@ -16,6 +16,6 @@ score_job(
     scoring["classes"],
     snakemake.output.metrics,
     snakemake.output.scores,
-    {"model": wc.model, "method": wc.method, "seed": int(wc.seed)},
+    {"model": wc.model, "method": wc.method, "class_set": wc.class_set, "seed": int(wc.seed)},
     scoring["fit_jets"],
 )

@@ -7,10 +7,10 @@ setup_logging(snakemake.log[0])
 from massgen.evaluation.anti_qcd import write_tables
 
 p = snakemake.params
-keys = [(model, method, seed) for model, method in p.classifiers for seed in range(p.seeds)]
+keys = [(*classifier, seed) for classifier in p.classifiers for seed in range(p.seeds)]
 write_tables(
     dict(zip(keys, snakemake.input.scores, strict=True)),
+    p.class_sets,
     p.unseen,
-    p.classes,
     snakemake.output.tables,
 )

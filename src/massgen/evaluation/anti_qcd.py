@@ -1,14 +1,15 @@
 """Seed 004's anti-QCD evaluation: every test jet scored by one trained classifier, and
-the seed's tables from the scores of every model, method and seed.
+the seed's tables from the scores of every classifier and seed.
 
-A classifier of the study's training classes (QCD first, label 0) scores the test split
-of those classes and every unseen signal (label K, one past the classes) with -p_QCD and
-with the Mahalanobis distance of its latent vector from the QCD class, fitted on QCD
-training jets (:mod:`massgen.evaluation.anomaly`). Each signal (a non-QCD class or an
-unseen sample) is then told from the QCD test jets: AUC, 1/eps_B and eps_S/sqrt(eps_B)
-at eps_S = 0.5. The tables give each (model, method) as a single model (mean +- std over
-seeds) and as the deep ensemble of its seeds (scores averaged jet by jet), beside the
-seed's Tables 2, 3 and 6 where it has the row.
+A classifier of a set of the study's training classes (QCD alone first, label 0; class
+set "all": each class alone) scores the test split of all the classes and every unseen
+signal with -p_QCD and with the Mahalanobis distance of its latent vector from the QCD
+class, fitted on QCD jets of its own train split (:mod:`massgen.evaluation.anomaly`).
+Each signal (a non-QCD class or an unseen sample) is then told from the QCD test jets:
+AUC, 1/eps_B and eps_S/sqrt(eps_B) at eps_S = 0.5. The tables give each classifier as a
+single model (mean +- std over seeds) and as the deep ensemble of its seeds (scores
+averaged jet by jet), a one-vs-all classifier also combined with "all" (the seed's
+OVA-AVA), beside the seed's Tables 1, 2, 3 (DisCo) and 6 where it has the row.
 """
 
 from __future__ import annotations
@@ -36,45 +37,87 @@ log = logging.getLogger(__name__)
 
 SCORES = ("minus_p_qcd", "mahalanobis")
 SCORE_NAMES = {"minus_p_qcd": "-p_QCD", "mahalanobis": "MD"}
+OVA_AVA = "ova_ava"  # the seed's combination of the one-vs-all and all-vs-all classifiers
 
-# Seed 004's AUCs (mean, std over its 10 runs; None where it gives no std) for its
-# unseen signals, by (model, method, scoring, single model or ensemble): Table 2
-# (ParticleNet), Table 3 (DisCo, lambda = 100) and Table 6 (FCN, one model).
-SEED_SIGNALS = ("hh4b_m174_mh20", "hh4b_m174_mh80", "ttbar_zprime_m1500_mw20")
-SEED_AUC: dict[tuple[str, str, str, str], tuple[tuple[float, float | None], ...]] = {
-    ("particlenet", "baseline", "minus_p_qcd", "single"): (
-        (0.782, 0.004),
-        (0.872, 0.001),
-        (0.768, 0.004),
-    ),
-    ("particlenet", "baseline", "mahalanobis", "single"): (
-        (0.840, 0.008),
-        (0.856, 0.006),
-        (0.815, 0.008),
-    ),
-    ("particlenet", "baseline", "minus_p_qcd", "ensemble"): (
-        (0.786, 0.001),
-        (0.878, None),
-        (0.774, 0.001),
-    ),
-    ("particlenet", "baseline", "mahalanobis", "ensemble"): (
-        (0.848, 0.001),
-        (0.866, 0.001),
-        (0.824, 0.001),
-    ),
-    ("particlenet", "disco", "minus_p_qcd", "single"): (
-        (0.595, None),
-        (0.740, None),
-        (0.648, None),
-    ),
-    ("particlenet", "disco", "mahalanobis", "single"): (
-        (0.645, None),
-        (0.745, None),
-        (0.681, None),
-    ),
-    ("fcn", "baseline", "minus_p_qcd", "single"): ((0.715, None), (0.857, None), (0.742, None)),
-    ("fcn", "baseline", "mahalanobis", "single"): ((0.747, None), (0.730, None), (0.773, None)),
+# Seed 004's AUCs (mean, std over its 10 runs; None where it gives no std), by (model,
+# method, classifier, score, single model or ensemble) and signal: Table 1 (binary
+# QCD/W and QCD/top ParticleNets, -p_QCD), Table 2 (the three-class ParticleNet: "all",
+# and OVA-AVA), Table 3's DisCo row (lambda = 100) and Table 6 (FCN, one model).
+_H20, _H80, _TOP20 = "hh4b_m174_mh20", "hh4b_m174_mh80", "ttbar_zprime_m1500_mw20"
+_W, _TOP = "wprime_m1250", "ttbar_zprime_m1500"
+SEED_AUC: dict[tuple[str, str, str, str, str], dict[str, tuple[float, float | None]]] = {
+    ("particlenet", "baseline", "qcd_w", "minus_p_qcd", "single"): {
+        _W: (0.979, None),
+        _TOP: (0.783, None),
+    },
+    ("particlenet", "baseline", "qcd_top", "minus_p_qcd", "single"): {
+        _TOP: (0.966, None),
+        _W: (0.891, None),
+    },
+    ("particlenet", "baseline", "all", "minus_p_qcd", "single"): {
+        _H20: (0.782, 0.004),
+        _H80: (0.872, 0.001),
+        _TOP20: (0.768, 0.004),
+    },
+    ("particlenet", "baseline", "all", "mahalanobis", "single"): {
+        _H20: (0.840, 0.008),
+        _H80: (0.856, 0.006),
+        _TOP20: (0.815, 0.008),
+    },
+    ("particlenet", "baseline", "all", "minus_p_qcd", "ensemble"): {
+        _H20: (0.786, 0.001),
+        _H80: (0.878, None),
+        _TOP20: (0.774, 0.001),
+    },
+    ("particlenet", "baseline", "all", "mahalanobis", "ensemble"): {
+        _H20: (0.848, 0.001),
+        _H80: (0.866, 0.001),
+        _TOP20: (0.824, 0.001),
+    },
+    ("particlenet", "baseline", OVA_AVA, "minus_p_qcd", "single"): {
+        _H20: (0.784, 0.002),
+        _H80: (0.876, 0.001),
+        _TOP20: (0.772, 0.002),
+    },
+    ("particlenet", "baseline", OVA_AVA, "mahalanobis", "single"): {
+        _H20: (0.852, 0.005),
+        _H80: (0.861, 0.003),
+        _TOP20: (0.822, 0.004),
+    },
+    ("particlenet", "disco", "all", "minus_p_qcd", "single"): {
+        _H20: (0.595, None),
+        _H80: (0.740, None),
+        _TOP20: (0.648, None),
+    },
+    ("particlenet", "disco", "all", "mahalanobis", "single"): {
+        _H20: (0.645, None),
+        _H80: (0.745, None),
+        _TOP20: (0.681, None),
+    },
+    ("fcn", "baseline", "all", "minus_p_qcd", "single"): {
+        _H20: (0.715, None),
+        _H80: (0.857, None),
+        _TOP20: (0.742, None),
+    },
+    ("fcn", "baseline", "all", "mahalanobis", "single"): {
+        _H20: (0.747, None),
+        _H80: (0.730, None),
+        _TOP20: (0.773, None),
+    },
 }
+
+
+def seed_classifier(name: str, groups: list[list[str]], all_classes: list[str]) -> str:
+    """Which of the seed's classifiers a class set is: "all", "ova" (QCD against every
+    other class together), "qcd_w" / "qcd_top" (QCD against the seed's W or top alone),
+    else its own name."""
+    if name == "all":
+        return name
+    if len(groups) == 2 and sorted(groups[1]) == sorted(all_classes[1:]):
+        return "ova"
+    if groups[1:] in ([[_W]], [[_TOP]]):
+        return "qcd_w" if groups[1] == [_W] else "qcd_top"
+    return name
 
 
 def _rows(model, directory: str, sample_of: dict[int, str], mahalanobis: Mahalanobis) -> dict:
@@ -152,60 +195,113 @@ def _seed_cell(entry: tuple[float, float | None]) -> str:
     return f"{mean:.3f}" if std is None else f"{mean:.3f} ± {std:.3f}"
 
 
-def tables(scores: dict[tuple[str, str, int], str], unseen: list[str]) -> str:
-    """Markdown: AUC, and 1/eps_B at eps_S = 0.5, of each anomaly score on each unseen
-    signal and each non-QCD class, per (model, method), as single models (mean ± std over
-    seeds) and as the ensemble of all seeds; seed 004's AUC beside where it has the row
-    and the signal. ``scores`` maps (model, method, seed) to a score_job parquet."""
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for (model, method, _seed), path in sorted(scores.items()):
-        jets = read_parquet(path)
-        groups[(model, method)].append({k: ak.to_numpy(jets[k]) for k in ak.fields(jets)})
-    first = next(iter(groups.values()))[0]
-    signals = list(dict.fromkeys(first["sample"][first["label"] != QCD_LABEL].tolist()))
-    signals = [s for s in signals if s not in unseen] + [s for s in signals if s in unseen]
-    header = "| model | method | score | models | " + " | ".join(signals) + " |"
-    lines = [header, "|" + "---|" * (4 + len(signals))]
-    for (model, method), members in groups.items():
-        per_seed = [signal_metrics(jets) for jets in members]
-        pooled = {k: v for k, v in members[0].items() if k not in SCORES}
-        pooled |= {s: ensemble([m[s] for m in members]) for s in SCORES}
-        together = signal_metrics(pooled)
-        for score in SCORES:
-            for kind in ("single", "ensemble"):
-                if kind == "ensemble" and len(members) == 1:
-                    continue
-                cells = []
-                for signal in signals:
-                    if kind == "single":
-                        aucs = [m[signal][score]["auc"] for m in per_seed]
-                        rej = [m[signal][score]["rejection"] for m in per_seed]
-                        cell = f"{_cell(aucs)} (1/ε_B {np.mean(rej):.1f})"
-                    else:
-                        merit = together[signal][score]
-                        cell = f"{merit['auc']:.3f} (1/ε_B {merit['rejection']:.1f})"
-                    seed = SEED_AUC.get((model, method, score, kind))
-                    if seed is not None and signal in SEED_SIGNALS:
-                        cell += f"; seed {_seed_cell(seed[SEED_SIGNALS.index(signal)])}"
-                    cells.append(cell)
-                size = f"{len(members)}" if kind == "ensemble" else f"1 (of {len(members)})"
-                name = SCORE_NAMES[score]
-                lines.append(
-                    f"| {model} | {method} | {name} | {size} | " + " | ".join(cells) + " |"
-                )
+def _read(path: str) -> dict[str, np.ndarray]:
+    jets = read_parquet(path)
+    return {key: ak.to_numpy(jets[key]) for key in ak.fields(jets)}
+
+
+def ova_ava(ova: dict[str, np.ndarray], ava: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The seed's OVA-AVA scores of the same jets from a one-vs-all and an all-vs-all
+    classifier: -p_QCD averaged, the Mahalanobis distances summed (the seed: "we sum up
+    the MDs")."""
+    if not np.array_equal(ova["sample"], ava["sample"]):
+        raise ValueError("OVA-AVA: the two classifiers scored different jets")
+    combined = {k: v for k, v in ava.items() if k not in SCORES}
+    combined["minus_p_qcd"] = (ova["minus_p_qcd"] + ava["minus_p_qcd"]) / 2
+    combined["mahalanobis"] = ova["mahalanobis"] + ava["mahalanobis"]
+    return combined
+
+
+def _rows_of(
+    label: tuple[str, str, str],
+    members: list[dict[str, np.ndarray]],
+    signals: list[str],
+    seed_key: tuple[str, str, str],
+    ensembles: bool = True,
+) -> list[str]:
+    """Table rows of one classifier (model, method, name): single models, and the
+    ensemble of its seeds where there are several."""
+    per_seed = [signal_metrics(jets) for jets in members]
+    pooled = {k: v for k, v in members[0].items() if k not in SCORES}
+    pooled |= {s: ensemble([m[s] for m in members]) for s in SCORES}
+    together = signal_metrics(pooled)
+    lines = []
+    for score in SCORES:
+        for kind in ("single", "ensemble"):
+            if kind == "ensemble" and (len(members) == 1 or not ensembles):
+                continue
+            seed = SEED_AUC.get((*seed_key, score, kind), {})
+            cells = []
+            for signal in signals:
+                if kind == "single":
+                    aucs = [m[signal][score]["auc"] for m in per_seed]
+                    rejection = np.mean([m[signal][score]["rejection"] for m in per_seed])
+                    cell = f"{_cell(aucs)} (1/ε_B {rejection:.1f})"
+                else:
+                    merit = together[signal][score]
+                    cell = f"{merit['auc']:.3f} (1/ε_B {merit['rejection']:.1f})"
+                if signal in seed:
+                    cell += f"; seed {_seed_cell(seed[signal])}"
+                cells.append(cell)
+            size = f"{len(members)}" if kind == "ensemble" else f"1 (of {len(members)})"
+            lines.append(
+                f"| {' | '.join(label)} | {SCORE_NAMES[score]} | {size} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    return lines
+
+
+def tables(
+    scores: dict[tuple[str, str, str, int], str],
+    class_sets: dict[str, list[list[str]]],
+    unseen: list[str],
+) -> str:
+    """Markdown: AUC, and 1/eps_B at eps_S = 0.5, of each anomaly score on each non-QCD
+    class and each unseen signal against the QCD test jets, per classifier (model,
+    method, class set), as single models (mean ± std over seeds) and as the ensemble of
+    all seeds, and for a one-vs-all class set beside "all" their OVA-AVA combination;
+    seed 004's AUC beside where it has the row. ``scores`` maps (model, method, class set,
+    seed) to a score_job parquet."""
+    all_classes = [group[0] for group in class_sets["all"]]
+    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for (model, method, class_set, _seed), path in sorted(scores.items(), key=lambda i: i[0][3]):
+        groups[(model, method, class_set)].append(_read(path))
+    signals = [*all_classes[1:], *unseen]
+    header = "| model | method | classes | score | models | " + " | ".join(signals) + " |"
+    lines = [header, "|" + "---|" * (5 + len(signals))]
+    for (model, method, class_set), members in groups.items():
+        kind = seed_classifier(class_set, class_sets[class_set], all_classes)
+        lines += _rows_of((model, method, class_set), members, signals, (model, method, kind))
+        if kind == "ova" and (model, method, "all") in groups:
+            combined = [
+                ova_ava(ova, ava)
+                for ova, ava in zip(members, groups[(model, method, "all")], strict=True)
+            ]
+            label = (model, method, f"{class_set} + all (OVA-AVA)")
+            lines += _rows_of(label, combined, signals, (model, method, OVA_AVA), ensembles=False)
     return "\n".join(lines) + "\n"
 
 
 def write_tables(
-    scores: dict[tuple[str, str, int], str], unseen: list[str], classes: list[str], path: str
+    scores: dict[tuple[str, str, str, int], str],
+    class_sets: dict[str, list[list[str]]],
+    unseen: list[str],
+    path: str,
 ) -> str:
     """The seed's tables (:func:`tables`) with a heading, written to ``path``."""
+    described = "; ".join(
+        f"{name}: " + " / ".join("+".join(group) for group in groups)
+        for name, groups in class_sets.items()
+    )
     text = (
-        "# Anti-QCD tagging (seed 004, Tables 2, 3 and 6)\n\n"
-        f"Training classes: {', '.join(classes)} (QCD first). Each cell: AUC of the score "
-        "on the signal's jets against the QCD test jets (1/ε_B at ε_S = 0.5); 'seed' is "
-        "seed 004's AUC for the same model, method and signal. Columns left of the unseen "
-        "signals are the training classes' own test jets.\n\n" + tables(scores, unseen)
+        "# Anti-QCD tagging (seed 004, Tables 1, 2, 3 and 6)\n\n"
+        f"Classifiers by class set ({described}). Each cell: AUC of the score on the "
+        "signal's jets against the QCD test jets (1/ε_B at ε_S = 0.5); 'seed' is seed "
+        "004's AUC for the same model, method, classifier and signal. The columns left of "
+        "the unseen signals are the training classes' own test jets (for a classifier "
+        "that did not train on a class, that class is unseen too).\n\n"
+        + tables(scores, class_sets, unseen)
     )
     with atomic_path(path) as tmp:
         tmp.write_text(text)
