@@ -12,7 +12,20 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+import numpy as np
+
 from massgen.registry import REPRESENTATIONS
+
+
+def cloud_arrays(
+    n_jets: int, width: int, n_features: int
+) -> dict[str, tuple[tuple[int, ...], type]]:
+    """Shapes and dtypes of a point-cloud representation's arrays for ``n_jets`` jets of
+    ``width`` zero-padded constituents: features (n, width, n_features), mask (n, width)."""
+    return {
+        "features": ((n_jets, width, n_features), np.float32),
+        "mask": ((n_jets, width), np.bool_),
+    }
 
 
 def representation_module(name: str) -> ModuleType:

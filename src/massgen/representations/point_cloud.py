@@ -9,17 +9,14 @@ import awkward as ak
 import numpy as np
 
 from massgen.preprocess import point_clouds
+from massgen.representations import cloud_arrays
 
 FEATURES = ("pt_fraction", "eta_rot", "phi_rot", "g_pid")
 
 
 def arrays(n_jets: int, settings: dict) -> dict[str, tuple[tuple[int, ...], type]]:
     """Shape and dtype of each array for ``n_jets`` jets: features (n, max, 4), mask (n, max)."""
-    width = settings["max_constituents"]
-    return {
-        "features": ((n_jets, width, len(FEATURES)), np.float32),
-        "mask": ((n_jets, width), np.bool_),
-    }
+    return cloud_arrays(n_jets, settings["max_constituents"], len(FEATURES))
 
 
 def encode(jets: ak.Array, settings: dict, zoom: bool) -> dict[str, np.ndarray]:
