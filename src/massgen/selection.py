@@ -285,7 +285,7 @@ def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:
     sample whose events carry weights, their sums of weights); written and returned."""
     flows = [read_json(p) for p in cutflow_paths]
     lines = [
-        "| sample | sigma (fb) | generated | parton cuts | after detector | pT > cut | window |",
+        "| sample | sigma (fb) | generated | parton cuts | after detector | pT cut | mass windows |",
         "|---|---|---|---|---|---|---|",
     ]
     for f in flows:
