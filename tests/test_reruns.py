@@ -222,7 +222,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "anti_qcd.pt_window": ([500.0, 700.0], {}),
     "anti_qcd.representation": ("point_cloud", {}),
     "anti_qcd.fit_jets": (10, {}),
-    "anti_qcd.class_sets": ({"qcd_w": [["qcd_dijet"], ["wprime_m1250"]]}, {}),
+    "anti_qcd.class_sets": ({"qcd_top": [["qcd_dijet"], ["ttbar_zprime_m1500"]]}, {}),
     # Another study altogether: its own rerun table is in test_anti_qcd.py.
     "kind": (None, {}),
 }
