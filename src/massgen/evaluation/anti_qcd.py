@@ -31,6 +31,7 @@ from massgen.evaluation.anomaly import (
 )
 from massgen.files import atomic_path, read_parquet, write_json, write_parquet
 from massgen.models import load_model
+from massgen.params import ALL_CLASSES
 from massgen.training.loop import choose_device
 
 log = logging.getLogger(__name__)
@@ -54,22 +55,22 @@ SEED_AUC: dict[tuple[str, str, str, str, str], dict[str, tuple[float, float | No
         _TOP: (0.966, None),
         _W: (0.891, None),
     },
-    ("particlenet", "baseline", "all", "minus_p_qcd", "single"): {
+    ("particlenet", "baseline", ALL_CLASSES, "minus_p_qcd", "single"): {
         _H20: (0.782, 0.004),
         _H80: (0.872, 0.001),
         _TOP20: (0.768, 0.004),
     },
-    ("particlenet", "baseline", "all", "mahalanobis", "single"): {
+    ("particlenet", "baseline", ALL_CLASSES, "mahalanobis", "single"): {
         _H20: (0.840, 0.008),
         _H80: (0.856, 0.006),
         _TOP20: (0.815, 0.008),
     },
-    ("particlenet", "baseline", "all", "minus_p_qcd", "ensemble"): {
+    ("particlenet", "baseline", ALL_CLASSES, "minus_p_qcd", "ensemble"): {
         _H20: (0.786, 0.001),
         _H80: (0.878, None),
         _TOP20: (0.774, 0.001),
     },
-    ("particlenet", "baseline", "all", "mahalanobis", "ensemble"): {
+    ("particlenet", "baseline", ALL_CLASSES, "mahalanobis", "ensemble"): {
         _H20: (0.848, 0.001),
         _H80: (0.866, 0.001),
         _TOP20: (0.824, 0.001),
@@ -84,22 +85,22 @@ SEED_AUC: dict[tuple[str, str, str, str, str], dict[str, tuple[float, float | No
         _H80: (0.861, 0.003),
         _TOP20: (0.822, 0.004),
     },
-    ("particlenet", "disco", "all", "minus_p_qcd", "single"): {
+    ("particlenet", "disco", ALL_CLASSES, "minus_p_qcd", "single"): {
         _H20: (0.595, None),
         _H80: (0.740, None),
         _TOP20: (0.648, None),
     },
-    ("particlenet", "disco", "all", "mahalanobis", "single"): {
+    ("particlenet", "disco", ALL_CLASSES, "mahalanobis", "single"): {
         _H20: (0.645, None),
         _H80: (0.745, None),
         _TOP20: (0.681, None),
     },
-    ("fcn", "baseline", "all", "minus_p_qcd", "single"): {
+    ("fcn", "baseline", ALL_CLASSES, "minus_p_qcd", "single"): {
         _H20: (0.715, None),
         _H80: (0.857, None),
         _TOP20: (0.742, None),
     },
-    ("fcn", "baseline", "all", "mahalanobis", "single"): {
+    ("fcn", "baseline", ALL_CLASSES, "mahalanobis", "single"): {
         _H20: (0.747, None),
         _H80: (0.730, None),
         _TOP20: (0.773, None),
@@ -111,7 +112,7 @@ def seed_classifier(name: str, groups: list[list[str]], all_classes: list[str]) 
     """Which of the seed's classifiers a class set is: "all", "ova" (QCD against every
     other class together), "qcd_w" / "qcd_top" (QCD against the seed's W or top alone),
     else its own name."""
-    if name == "all":
+    if name == ALL_CLASSES:
         return name
     if len(groups) == 2 and sorted(groups[1]) == sorted(all_classes[1:]):
         return "ova"
@@ -125,8 +126,9 @@ def _rows(model, directory: str, sample_of: dict[int, str], mahalanobis: Mahalan
     data = load_dataset(directory)
     probabilities, latent = probabilities_and_latent(model, data["features"], data.get("mask"))
     label = np.asarray(data["label"]).astype(np.int8)
+    keys = np.asarray(sorted(sample_of))  # the labels, looked up for all jets at once
     return {
-        "sample": np.asarray([sample_of[int(k)] for k in label]),
+        "sample": np.asarray([sample_of[k] for k in keys])[np.searchsorted(keys, label)],
         "label": label,
         "minus_p_qcd": minus_p_qcd(probabilities).astype(np.float32),
         "mahalanobis": mahalanobis.distance(latent).astype(np.float32),
@@ -263,7 +265,7 @@ def tables(
     all seeds, and for a one-vs-all class set beside "all" their OVA-AVA combination;
     seed 004's AUC beside where it has the row. ``scores`` maps (model, method, class set,
     seed) to a score_job parquet."""
-    all_classes = [group[0] for group in class_sets["all"]]
+    all_classes = [group[0] for group in class_sets[ALL_CLASSES]]
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for (model, method, class_set, _seed), path in sorted(scores.items(), key=lambda i: i[0][3]):
         groups[(model, method, class_set)].append(_read(path))
@@ -273,10 +275,10 @@ def tables(
     for (model, method, class_set), members in groups.items():
         kind = seed_classifier(class_set, class_sets[class_set], all_classes)
         lines += _rows_of((model, method, class_set), members, signals, (model, method, kind))
-        if kind == "ova" and (model, method, "all") in groups:
+        if kind == "ova" and (model, method, ALL_CLASSES) in groups:
             combined = [
                 ova_ava(ova, ava)
-                for ova, ava in zip(members, groups[(model, method, "all")], strict=True)
+                for ova, ava in zip(members, groups[(model, method, ALL_CLASSES)], strict=True)
             ]
             label = (model, method, f"{class_set} + all (OVA-AVA)")
             lines += _rows_of(label, combined, signals, (model, method, OVA_AVA), ensembles=False)
