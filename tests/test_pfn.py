@@ -235,6 +235,22 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
     assert calls == 6  # the same settings: only the third epoch
 
 
+def test_a_jobs_schedule_replaces_its_constant_rate():
+    """What a training job reads (params.training) with training.learning_rate_schedule
+    set builds the loop's settings: the schedule, no constant rate."""
+    from massgen import params
+    from massgen.config import validate_config
+    from massgen.training.loop import TrainSettings
+
+    schedule = [[0, 3e-4], [8, 3e-3], [16, 3e-4]]
+    config = validate_config({"study": "unit", "training": {"learning_rate_schedule": schedule}})
+    settings = TrainSettings(**params.training(config, "pfn", "baseline")["loop"])
+    assert settings.learning_rate is None
+    assert settings.rate(4) == pytest.approx(1.65e-3)
+    plain = validate_config({"study": "unit"})
+    assert TrainSettings(**params.training(plain, "pfn", "baseline")["loop"]).rate(4) == 1e-3
+
+
 def test_learning_rate_schedule_sets_the_rate_of_every_batch():
     schedule = [[0, 1e-3], [2, 1e-2], [4, 1e-5]]
     settings = train_settings(learning_rate=None, learning_rate_schedule=schedule)

@@ -208,7 +208,7 @@ def training(config: dict, model: str, method: str) -> dict:
     section = config["training"]
     loop = {key: section[key] for key in LOOP_KEYS}
     if section["learning_rate_schedule"]:  # it replaces the constant rate
-        del loop["learning_rate"]
+        loop["learning_rate"] = None
         loop["learning_rate_schedule"] = [
             list(point) for point in section["learning_rate_schedule"]
         ]
