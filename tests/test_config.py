@@ -160,7 +160,7 @@ def test_learning_rate_schedule_replaces_the_rate():
     config = validate_config({**MINIMAL, "training": {"learning_rate_schedule": schedule}})
     loop = training(config, "pfn", "baseline")["loop"]
     assert loop["learning_rate_schedule"] == schedule
-    assert "learning_rate" not in loop
+    assert loop["learning_rate"] is None  # the schedule alone sets the rate
     plain = training(validate_config(dict(MINIMAL)), "pfn", "baseline")["loop"]
     assert "learning_rate_schedule" not in plain
     assert plain["learning_rate"] == 1e-3
