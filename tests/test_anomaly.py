@@ -1,6 +1,7 @@
 """Anomaly scores (seed 004): the Mahalanobis distance against scikit-learn's, the
 figures of merit on a toy with a known ROC, the ensemble, and the latent vectors a
-model's head reads."""
+model's head reads, mass sculpting, and which of the seed's classifiers a class set
+is."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from massgen.evaluation.anomaly import (
     Mahalanobis,
     ensemble,
     figures_of_merit,
+    mass_sculpting,
     minus_p_qcd,
     probabilities_and_latent,
+    sculpting_floor,
 )
+from massgen.evaluation.anti_qcd import MATCHED, seed_classifier
 from massgen.models import last_linear
 
 from .conftest import default_pfn
@@ -81,3 +85,41 @@ def test_latent_is_what_the_heads_last_layer_reads():
     assert not last._forward_hooks, "the hook is removed"
     empty = probabilities_and_latent(model, features[:0], mask[:0])
     assert [a.shape for a in empty] == [(0, 3), (0, latent.shape[1])]
+
+
+def test_mass_sculpting_tells_a_mass_cut_from_a_blind_one():
+    """A score that is the jet mass keeps the heaviest 10 % of QCD jets: their mass
+    distribution shares almost nothing with the whole (JSD near 1 bit); a blind score
+    keeps the shape up to statistics (the floor), which shrinks with more jets."""
+    rng = np.random.default_rng(4)
+    mass = rng.gamma(4.0, 25.0, 20000)
+    assert mass_sculpting(mass, mass) > 0.6
+    assert mass_sculpting(mass, -mass) > 0.6  # the lightest jets: as sculpted
+    blind = mass_sculpting(mass, rng.random(len(mass)))
+    assert blind < 0.02
+    assert sculpting_floor(mass) < 0.02
+    assert sculpting_floor(mass[:500]) > sculpting_floor(mass)
+    # a score leaning on the mass a little sculpts a little, more than a blind one
+    slight = mass_sculpting(mass, rng.normal(0, 1, len(mass)) + mass / 100)
+    assert blind < slight < mass_sculpting(mass, mass)
+
+
+def test_class_sets_are_told_apart_by_their_training_classes():
+    """A class set is one of the seed's classifiers by the training classes in its
+    groups; a mass-augmented set (rescaled samples beside the classes) is its (M) row."""
+    classes = ["qcd_dijet", "wprime_m1250", "ttbar_zprime_m1500"]
+    w = ["wprime_m1250", "wprime_m1250_mw150"]
+    top = ["ttbar_zprime_m1500", "ttbar_zprime_m1500_mt250"]
+    qcd = ["qcd_dijet"]
+    cases = [
+        ("all", [[c] for c in classes], False, "all"),
+        ("augmented", [qcd, w, top], True, "all" + MATCHED),
+        ("plain", [qcd, w[:1], top[:1]], False, "all"),
+        ("ova", [qcd, classes[1:]], False, "ova"),
+        ("ova_m", [qcd, w + top], True, "ova" + MATCHED),
+        ("qcd_w_m", [qcd, w], True, "qcd_w" + MATCHED),
+        ("qcd_top", [qcd, top[:1]], False, "qcd_top"),
+        ("own", [qcd, ["wprime_m1250_mw150"]], False, "own"),
+    ]
+    for name, groups, matched, kind in cases:
+        assert seed_classifier(name, groups, classes, matched) == kind, name

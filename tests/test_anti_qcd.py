@@ -16,7 +16,7 @@ from massgen.datasets import load_dataset
 from massgen.evaluation.anomaly import figures_of_merit
 from massgen.files import read_json, read_parquet
 from massgen.preprocess import log_clouds
-from massgen.selection import balanced, select_jets
+from massgen.selection import balanced, same_mass_histograms, select_jets
 
 from .conftest import ANTI_QCD_SMOKE
 from .test_reruns import changed, dry_run
@@ -92,6 +92,51 @@ def test_k_classes_balanced_per_split():
         assert counts.tolist() == [smallest] * 3
 
 
+def test_mass_augmented_labels_share_one_mass_histogram():
+    """Seed 004's resampling: per split and 10 GeV bin, every label keeps as many jets as
+    the scarcest has there (QCD's shape where the others cover it); the same jets twice;
+    jets of a group's samples are chosen by their own hash, whatever their event ids."""
+    rng = np.random.default_rng(2)
+    n = 6000
+    label = rng.choice([0, 1, 2], n).astype(np.int8)
+    mass = np.where(
+        label == 0,
+        rng.gamma(4.0, 25.0, n),  # QCD: a broad peak near 75 GeV and a tail
+        np.where(label == 1, rng.uniform(30, 260, n), rng.uniform(60, 320, n)),
+    )
+    index = ak.zip(
+        {
+            "sample": np.where(label == 0, "qcd", np.where(rng.random(n) < 0.5, "a", "b")),
+            "event_id": rng.integers(0, 500, n),  # colliding ids across samples
+            "split": rng.choice(["train", "val", "test"], n, p=[0.75, 0.1, 0.15]),
+            "label": label,
+            "jet_mass": mass.astype(np.float32),
+        }
+    )
+    keep = same_mass_histograms(index, 3, 10.0)
+    np.testing.assert_array_equal(keep, same_mass_histograms(index, 3, 10.0))
+    bins = np.floor(mass / 10.0).astype(int)
+    split = ak.to_numpy(index.split)
+    for name in ("train", "val", "test"):
+        rows = split == name
+        for b in np.unique(bins[rows]):
+            cell = rows & (bins == b)
+            kept = np.bincount(label[cell & keep], minlength=3)
+            assert kept.tolist() == [np.bincount(label[cell], minlength=3).min()] * 3
+    # Below 30 GeV only QCD has jets: none is kept there. Where QCD is the scarcest label,
+    # every QCD jet is kept: there the common histogram is QCD's.
+    assert not np.any(keep & (mass < 30))
+    assert np.any(keep)
+    qcd_kept = [
+        np.all(keep[(split == name) & (bins == b) & (label == 0)])
+        for name in ("train", "val", "test")
+        for b in range(8, 20)
+        if np.argmin(np.bincount(label[(split == name) & (bins == b)], minlength=3)) == 0
+    ]
+    assert qcd_kept
+    assert all(qcd_kept)
+
+
 def test_pt_window_keeps_jets_inside():
     rng = np.random.default_rng(1)
     jets = ak.zip(
@@ -144,6 +189,38 @@ def test_class_and_unseen_datasets(anti_qcd_run):
 
 
 @pytest.mark.slow
+def test_mass_augmented_set_trains_on_equal_mass_histograms(anti_qcd_run):
+    """The augmented set's jets (W and top with rescaled masses beside the nominal ones)
+    have the same count per 20 GeV mass bin in every label and split, and its
+    classifiers are in the tables and have their score-against-mass figures."""
+    samples = set()
+    for split in ("train", "val", "test"):
+        index = read_parquet(
+            anti_qcd_run / paths.CLASS_INDEX.format(study=STUDY, class_set="augmented", split=split)
+        )
+        kept = index[index.balanced]
+        samples |= set(ak.to_list(kept.sample))
+        data = _dataset(anti_qcd_run, "log_cloud", f"augmented/{split}")
+        label = np.asarray(data["label"])
+        mass_bin = np.floor(np.asarray(data["jet_mass"]) / 20.0).astype(int)
+        assert len(label) == len(kept) > 0, split
+        for b in np.unique(mass_bin):
+            counts = np.bincount(label[mass_bin == b], minlength=3)
+            assert counts.min() == counts.max(), (split, b, counts)
+    assert {"wprime_m1250_mw150", "ttbar_zprime_m1500_mt100"} <= samples
+    table = (anti_qcd_run / paths.ANOMALY_TABLES.format(study=STUDY)).read_text()
+    assert "| pfn | baseline | augmented | -p_QCD |" in table
+    assert "augmented (equal jet-mass histograms)" in table
+    sculpting = table.split("## Mass sculpting")[1]
+    assert sculpting.count("| pfn | baseline |") == 2 * 4  # two scores, four class sets
+    for class_set in ("all", "augmented", "ova", "qcd_w"):
+        name = paths.ANOMALY_MASS.format(model="pfn", method="baseline", class_set=class_set)
+        figure = anti_qcd_run / paths.plot(name).format(study=STUDY)
+        assert figure.stat().st_size > 10_000
+        assert figure.with_suffix(".pdf").is_file()
+
+
+@pytest.mark.slow
 def test_scores_and_tables(anti_qcd_run):
     seeds = CONFIG["training"]["seeds"]
     members = []
@@ -193,14 +270,15 @@ def test_scores_and_tables(anti_qcd_run):
 
 @pytest.mark.slow
 def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
-    after_selection = {  # 3 class sets, 2 seeds
-        "index_classes": 3,
+    after_selection = {  # 4 class sets, 2 seeds
+        "index_classes": 4,
         "index_unseen": 3,
-        "build_class_datasets": 3,
+        "build_class_datasets": 4,
         "build_unseen_dataset": 3,
-        "train_classifier": 6,
-        "score_anomalies": 6,
+        "train_classifier": 8,
+        "score_anomalies": 8,
         "tabulate_anomalies": 1,
+        "plot_anomaly_mass": 4,
     }
     datasets = {k: v for k, v in after_selection.items() if not k.startswith("index")}
     untouched = copy.deepcopy(CONFIG)
@@ -212,11 +290,20 @@ def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
         ("datasets.image_pixels", 25),
     ):
         untouched = changed(key, value, untouched)
+    augmented = CONFIG["anti_qcd"]["class_sets"]["augmented"]
+    one_set = {
+        "index_classes": 1,
+        "build_class_datasets": 1,
+        "train_classifier": 2,
+        "score_anomalies": 2,
+        "tabulate_anomalies": 1,
+        "plot_anomaly_mass": 1,
+    }
     cases = {
         "unchanged and the founding study's keys": (untouched, {}),
         "anti_qcd.fit_jets": (
             changed("anti_qcd.fit_jets", 50, CONFIG),
-            {"score_anomalies": 6, "tabulate_anomalies": 1},
+            {"score_anomalies": 8, "tabulate_anomalies": 1, "plot_anomaly_mass": 4},
         ),
         "a new class set": (
             changed(
@@ -224,17 +311,32 @@ def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
                 {**CONFIG["anti_qcd"]["class_sets"], "qcd_top": [[CLASSES[0]], [CLASSES[2]]]},
                 CONFIG,
             ),
+            one_set,
+        ),
+        "the augmented set's mass bins": (
+            changed(
+                "anti_qcd.class_sets",
+                {
+                    **CONFIG["anti_qcd"]["class_sets"],
+                    "augmented": {**augmented, "mass_bin_width": 10},
+                },
+                CONFIG,
+            ),
+            one_set,
+        ),
+        "anti_qcd.events.augmented": (
+            changed("anti_qcd.events.augmented", 300, CONFIG),
             {
-                "index_classes": 1,
-                "build_class_datasets": 1,
-                "train_classifier": 2,
-                "score_anomalies": 2,
-                "tabulate_anomalies": 1,
+                **dict.fromkeys(("generate_events", "simulate_detector", "cluster_jets"), 2),
+                "select_jets": 2,
+                "merge_cutflow": 2,
+                "tabulate_cutflow": 1,
+                **one_set,
             },
         ),
         "anti_qcd.pt_window": (
             changed("anti_qcd.pt_window", [560.0, 640.0], CONFIG),
-            {"select_jets": 6, "merge_cutflow": 6, "tabulate_cutflow": 1, **after_selection},
+            {"select_jets": 8, "merge_cutflow": 8, "tabulate_cutflow": 1, **after_selection},
         ),
         "anti_qcd.representation": (
             changed("anti_qcd.representation", "point_cloud", CONFIG),
@@ -242,7 +344,12 @@ def test_anti_qcd_reruns_exactly_what_a_change_touches(anti_qcd_run, tmp_path):
         ),
         "training.seeds": (
             changed("training.seeds", 3, CONFIG),
-            {"train_classifier": 3, "score_anomalies": 3, "tabulate_anomalies": 1},
+            {
+                "train_classifier": 4,
+                "score_anomalies": 4,
+                "tabulate_anomalies": 1,
+                "plot_anomaly_mass": 4,
+            },
         ),
     }
     found = {
@@ -268,12 +375,25 @@ def test_a_class_sample_is_not_an_unseen_signal(anti_qcd_run, tmp_path):
     [
         ({"all": [["qcd_dijet"], ["wprime_m1250"]]}, r"anti_qcd\.class_sets"),
         ({"w": [["wprime_m1250"], ["qcd_dijet"]]}, r"class_sets\.w: the first group must be"),
-        ({"w": [["qcd_dijet"], ["wprime_m900"]]}, r"class_sets\.w: wprime_m900 is not one of"),
+        ({"w": [["qcd_dijet"], ["wprime_m1250_mw5"]]}, r"class_sets\.w: sample wprime_m1250_mw5"),
+        ({"w": [["qcd_dijet"], ["axion_m5"]]}, r"class_sets\.w: unknown sample 'axion_m5'"),
+        (
+            {"w": [["qcd_dijet"], ["hh4b_m174_mh20"]]},
+            r"class_sets\.w: hh4b_m174_mh20 is an unseen signal",
+        ),
+        (
+            {"w": {"groups": [["qcd_dijet"], ["wprime_m1250"]], "methods": ["sngp"]}},
+            r"class_sets\.w\.methods: sngp is not one of training\.methods",
+        ),
+        (
+            {"w": {"groups": [["qcd_dijet"], ["wprime_m1250"]], "mass_bin_width": 0}},
+            r"anti_qcd\.class_sets\.w: ",
+        ),
         (
             {"w": [["qcd_dijet"], ["wprime_m1250"], ["wprime_m1250"]]},
             r"class_sets\.w: wprime_m1250 is in more than one group",
         ),
-        ({"w": [["qcd_dijet"]]}, r"anti_qcd\.class_sets\.w: \[\['qcd_dijet'\]\] is too short"),
+        ({"w": [["qcd_dijet"]]}, r"anti_qcd\.class_sets\.w: "),
     ],
 )
 def test_bad_class_sets_are_named(class_sets, message):
@@ -283,3 +403,41 @@ def test_bad_class_sets_are_named(class_sets, message):
     config = {"study": "x", "kind": "anti_qcd", "anti_qcd": {"class_sets": class_sets}}
     with pytest.raises(ConfigError, match=message):
         validate_config(config)
+
+
+def test_mass_augmented_class_sets_add_their_samples_and_choose_their_methods():
+    """Samples only a class set names are generated with anti_qcd.events.augmented
+    events; a set with mass_bin_width is mass-matched; a set's methods restrict its
+    classifiers."""
+    from massgen import params
+    from massgen.config import validate_config
+    from massgen.samples import of_study
+
+    w = ["wprime_m1250", "wprime_m1250_mw150"]
+    top = ["ttbar_zprime_m1500", "ttbar_zprime_m1500_mt250"]
+    config = {
+        "study": "x",
+        "kind": "anti_qcd",
+        "training": {"methods": ["baseline", "disco"]},
+        "anti_qcd": {
+            "events": {"augmented": 700},
+            "class_sets": {
+                "augmented": {
+                    "groups": [["qcd_dijet"], w, top],
+                    "mass_bin_width": 10,
+                    "methods": ["baseline"],
+                },
+                "qcd_w": [["qcd_dijet"], ["wprime_m1250"]],
+            },
+        },
+    }
+    validate_config(config)
+    names = [s.name for s in of_study(config)]
+    assert names == [*CLASSES, *UNSEEN, w[1], top[1]]
+    assert params.generation(config, w[1], 0)["n_events"] == 700
+    assert params.class_sets(config)["augmented"] == [["qcd_dijet"], w, top]
+    assert params.mass_bin_widths(config) == {"augmented": 10}
+    grid = params.classifier_grid(config)
+    assert ("pfn", "disco", "augmented") not in grid
+    assert {("pfn", m, s) for m in ("baseline", "disco") for s in ("all", "qcd_w")} < set(grid)
+    assert ("pfn", "baseline", "augmented") in grid

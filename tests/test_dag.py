@@ -192,15 +192,16 @@ def test_reproduction_study_dag(tmp_path):
 
 
 def test_anti_qcd_paper_study_dag(tmp_path):
-    """config/anti_qcd_paper.yaml, seed 004 at its scale: 2.1 x 10^6 events per class and
-    10^5 per unseen signal in chunks of 25 000, ParticleNet with and without DisCo on four
-    class sets, 10 seeds; its DAG builds in about 7 s on a 2-core machine under load
-    (measured 7.5 s)."""
+    """config/anti_qcd_paper.yaml, seed 004 at its scale: 2.1 x 10^6 events per class,
+    10^5 per unseen signal and per mass-rescaled W or top (24 of them) in chunks of
+    50 000; ParticleNet with and without DisCo on four class sets, and plain on four
+    mass-augmented ones; 10 seeds."""
     config = load_config(REPO / "config" / "anti_qcd_paper.yaml")
     counts = build_dag(tmp_path, REPO / "config" / "anti_qcd_paper.yaml", details=False).counts()
-    assert counts["generate_events"] == counts["select_jets"] == 3 * 84 + 3 * 4
-    assert counts["train_classifier"] == counts["score_anomalies"] == 4 * 2 * 10
-    assert counts["index_classes"] == counts["build_class_datasets"] == 4
+    assert counts["generate_events"] == counts["select_jets"] == 3 * 42 + 3 * 2 + 24 * 2
+    assert counts["train_classifier"] == counts["score_anomalies"] == (4 * 2 + 4) * 10
+    assert counts["index_classes"] == counts["build_class_datasets"] == 8
+    assert counts["plot_anomaly_mass"] == 4 * 2 + 4
     assert counts["index_unseen"] == counts["build_unseen_dataset"] == 3
     assert set(counts) & {"index_window", "train_tagger", "tabulate_claims"} == set()
     loop = params.training(config, "particlenet", "disco")["loop"]

@@ -23,6 +23,7 @@ from .conftest import generate
 
 W_MASS, TOP_MASS, H_MASS = 80.4, 172.5, 174.0
 SAMPLES = ("wprime_m1250", "ttbar_zprime_m1500", "hh4b_m174_mh20", "hh4b_m174_mh80")
+RESCALED = {"wprime_m1250_mw150": 150.0, "ttbar_zprime_m1500_mt120": 120.0}  # GeV
 # fastjet 3.5.2.0's Python interface warns on every exclusive clustering, kt and C/A
 # included (it compares the JetDefinition, not its algorithm, with their enum values).
 pytestmark = [
@@ -39,12 +40,12 @@ def window_jets(tmp_path_factory) -> dict[str, ak.Array]:
         {
             "study": "unit",
             "events": {"chunk_size": 2500},
-            "anti_qcd": {"events": {"classes": 2500, "unseen": 2500}},
+            "anti_qcd": {"events": {"classes": 2500, "unseen": 2500, "augmented": 2500}},
         }
     )
     low, high = config["anti_qcd"]["pt_window"]
     jets = {}
-    for sample in SAMPLES:
+    for sample in (*SAMPLES, *RESCALED):
         generate(config, sample, 0, out / f"{sample}.parquet", out / f"{sample}.json")
         leading = leading_jets(simulate(read_parquet(out / f"{sample}.parquet"), 3), 1.0)
         jets[sample] = leading[(leading.jet_pt > low) & (leading.jet_pt < high)]
@@ -125,3 +126,14 @@ def test_h_to_four_b_jets_peak_at_the_h_mass_with_four_prongs(window_jets, sampl
     four = tau43(jets)
     assert four < tau43(window_jets["ttbar_zprime_m1500"]) - 0.02
     assert four < tau43(window_jets["wprime_m1250"]) - 0.05
+
+
+@pytest.mark.parametrize(("sample", "mass"), RESCALED.items())
+def test_mass_rescaled_jets_peak_at_their_own_mass(window_jets, sample, mass):
+    """The seed's mass augmentation: a W of 150 GeV and a top of 120 GeV (Pythia's 24:m0
+    and 6:m0, the top's Breit-Wigner opened below its 86 GeV default) give jets whose
+    groomed mass peaks within 5 % of the mass set, far from the nominal W and top."""
+    jets = window_jets[sample]
+    assert len(jets) > 300
+    groomed = peak(soft_drop_mass(jets))
+    assert abs(groomed / mass - 1) < 0.05, groomed

@@ -218,6 +218,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "anti_qcd.unseen": (["hh4b_m174_mh80"], {}),
     "anti_qcd.events.classes": (100, {}),
     "anti_qcd.events.unseen": (100, {}),
+    "anti_qcd.events.augmented": (100, {}),
     "anti_qcd.parton_pt_min": (400.0, {}),
     "anti_qcd.pt_window": ([500.0, 700.0], {}),
     "anti_qcd.representation": ("point_cloud", {}),

@@ -19,7 +19,7 @@ import yaml
 from massgen import __version__
 from massgen.errors import ConfigError
 from massgen.registry import METHODS, MODELS, load_extensions
-from massgen.samples import of_study, parse_sample
+from massgen.samples import class_set_groups, of_study, parse_sample
 
 # Package data (pyproject.toml [tool.setuptools.package-data]), so an installed massgen has it.
 SCHEMA_PATH = files("massgen") / "schemas" / "config.schema.yaml"
@@ -131,8 +131,9 @@ def _check_events_study(config: dict) -> None:
 
 
 def _check_anti_qcd(config: dict) -> None:
-    """Seed 004's samples name registered families with physical parameters, each once,
-    and its pT window is ordered."""
+    """Seed 004's samples name registered families with physical parameters, each once;
+    a class set trains on no unseen signal and names a sample in one group only; its pT
+    window is ordered."""
     section = config["anti_qcd"]
     seen: dict[str, str] = {}
     for role in ("classes", "unseen"):
@@ -146,16 +147,25 @@ def _check_anti_qcd(config: dict) -> None:
                 raise ConfigError(f"{key}: {name} is already {seen[name]}")
             seen[name] = key
     classes = section["classes"]
-    for name, groups in section["class_sets"].items():
+    for name, spec in section["class_sets"].items():
         key = f"anti_qcd.class_sets.{name}"
+        groups = class_set_groups(spec)
         if groups[0] != classes[:1]:
             raise ConfigError(f"{key}: the first group must be [{classes[0]}] (QCD) alone")
         members = [sample for group in groups for sample in group]
         for sample in members:
-            if sample not in classes:
-                raise ConfigError(f"{key}: {sample} is not one of anti_qcd.classes")
+            if sample in section["unseen"]:
+                raise ConfigError(f"{key}: {sample} is an unseen signal (anti_qcd.unseen)")
+            try:
+                parse_sample(sample)
+            except ValueError as exc:
+                raise ConfigError(f"{key}: {exc}") from exc
             if members.count(sample) > 1:
                 raise ConfigError(f"{key}: {sample} is in more than one group")
+        methods = spec.get("methods", []) if isinstance(spec, dict) else []
+        for method in methods:
+            if method not in config["training"]["methods"]:
+                raise ConfigError(f"{key}.methods: {method} is not one of training.methods")
     low, high = section["pt_window"]
     if low >= high:
         raise ConfigError(f"anti_qcd.pt_window: [{low:g}, {high:g}] GeV is empty")

@@ -13,7 +13,7 @@ from massgen.generation.settings import QUIET
 from massgen.grid import SPLITS
 from massgen.paths import chunk_events, n_chunks, sample_events, sources_label
 from massgen.registry import METHODS, MODELS, REPRESENTATIONS
-from massgen.samples import of_study, parse_sample
+from massgen.samples import class_set_groups, of_study, parse_sample
 from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
 
 
@@ -171,8 +171,18 @@ def class_sets(config: dict) -> dict[str, list[list[str]]]:
     position is its label): "all" (each class alone), then ``anti_qcd.class_sets`` by
     name (so that their order in the file changes nothing)."""
     section = config["anti_qcd"]
-    own = dict(sorted(section["class_sets"].items()))
+    own = {name: class_set_groups(spec) for name, spec in sorted(section["class_sets"].items())}
     return {ALL_CLASSES: [[c] for c in section["classes"]], **own}
+
+
+def mass_bin_widths(config: dict) -> dict[str, float]:
+    """The class sets whose labels share one jet-mass histogram (seed 004's mass
+    augmentation), name -> bin width in GeV."""
+    return {
+        name: spec["mass_bin_width"]
+        for name, spec in config["anti_qcd"]["class_sets"].items()
+        if isinstance(spec, dict) and "mass_bin_width" in spec
+    }
 
 
 def anomaly_scoring(config: dict) -> dict:
@@ -185,13 +195,18 @@ def anomaly_scoring(config: dict) -> dict:
 
 def classifier_grid(config: dict) -> list[tuple[str, str, str]]:
     """(model, method, class set) of every classifier of the anti-QCD study: each model
-    with each method on each class set."""
+    with each method on each class set (a set's own ``methods`` where it names them)."""
     section = config["training"]
+    own = {
+        name: spec.get("methods", section["methods"]) if isinstance(spec, dict) else None
+        for name, spec in config["anti_qcd"]["class_sets"].items()
+    }
     return [
         (model, method, class_set)
         for model in section["models"]
         for method in section["methods"]
         for class_set in class_sets(config)
+        if method in (own.get(class_set) or section["methods"])
     ]
 
 

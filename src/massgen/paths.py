@@ -68,6 +68,7 @@ FIGURES = ("fig1_jet_images",)  # one per study
 MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")  # per model
 COMPARISON = "model_comparison"  # domain scores of every model on one split (two models or more)
 LEARNING_CURVES = "learning_curves"  # AUC against training jets per class (learning_curve)
+ANOMALY_MASS = "anti_qcd/{model}/{method}/{class_set}"  # seed 004's Figs. 6-7, per classifier
 
 
 def plot(name: str, ext: str = "png") -> str:

@@ -9,6 +9,8 @@ window.
 
 from __future__ import annotations
 
+import logging
+
 import awkward as ak
 import numpy as np
 
@@ -17,6 +19,8 @@ from massgen.grid import SPLITS
 from massgen.samples import parse_sample
 from massgen.seeding import hash_uniform
 from massgen.weights import event_weights
+
+log = logging.getLogger(__name__)
 
 
 def assign_split(sample: str, event_id: np.ndarray, fractions: dict[str, float]) -> np.ndarray:
@@ -215,16 +219,56 @@ def window_index(
 
 
 def class_index(
-    selected_paths: dict[str, list[str]], groups: list[list[str]], mean_weight: dict[str, float]
+    selected_paths: dict[str, list[str]],
+    groups: list[list[str]],
+    mean_weight: dict[str, float],
+    mass_bin_width: float | None = None,
 ) -> ak.Array:
     """All selected jets of a set of the anti-QCD study's training classes (seed 004),
     with the columns of :func:`window_index`: a jet's label is the position of its
     sample's group in ``groups`` (QCD alone first; a group of several classes is one
     class, as the seed's one-vs-all QCD/(W, top)), and ``balanced`` keeps equal numbers
-    of every label per split."""
+    of every label per split; with ``mass_bin_width`` (GeV), equal numbers per split
+    and jet-mass bin (:func:`same_mass_histograms`)."""
     labels = {sample: i for i, group in enumerate(groups) for sample in group}
     index = _index_rows(selected_paths, labels, mean_weight)
-    return ak.with_field(index, balanced(index, len(groups)), "balanced")
+    if mass_bin_width is None:
+        return ak.with_field(index, balanced(index, len(groups)), "balanced")
+    keep = same_mass_histograms(index, len(groups), mass_bin_width)
+    return ak.with_field(index, keep, "balanced")
+
+
+def _lowest_ranks(index: ak.Array, rows: np.ndarray, n: int, purpose: str) -> np.ndarray:
+    """The ``n`` of ``rows`` with the lowest hash ranks of (sample, event id): the same
+    jets whatever the job, and no sample of a group favoured."""
+    sample = ak.to_numpy(index.sample[rows]).astype(str)
+    event_id = ak.to_numpy(index.event_id[rows])
+    rank = np.empty(len(rows))
+    for name in np.unique(sample):
+        mine = sample == name
+        rank[mine] = hash_uniform(f"{purpose}-{name}", event_id[mine])
+    return rows[np.argsort(rank, kind="stable")[:n]]
+
+
+def same_mass_histograms(index: ak.Array, n_classes: int, bin_width: float) -> np.ndarray:
+    """Seed 004's mass-decorrelating resampling: per split and jet-mass bin of
+    ``bin_width`` GeV, keep as many jets of each of the ``n_classes`` labels as the
+    scarcest label has there (the lowest hash ranks). Every label then has the same
+    mass histogram: QCD's wherever the other labels' jets (with the seed's rescaled W
+    and top masses) outnumber QCD's, fewer jets where they do not, none in a bin a label
+    lacks. The mass is then no help in telling the labels apart, up to the bin width."""
+    label = ak.to_numpy(index.label)
+    split = ak.to_numpy(index.split).astype(str)
+    mass_bin = np.floor(ak.to_numpy(index.jet_mass) / bin_width).astype(np.int64)
+    keep = np.zeros(len(label), dtype=bool)
+    for name in SPLITS:
+        for value in np.unique(mass_bin[split == name]):
+            cell = (split == name) & (mass_bin == value)
+            rows = [np.flatnonzero(cell & (label == k)) for k in range(n_classes)]
+            n = min(len(r) for r in rows)
+            for k, r in enumerate(rows):
+                keep[_lowest_ranks(index, r, n, f"mass-match-{k}")] = True
+    return keep
 
 
 def balanced(index: ak.Array, n_classes: int) -> np.ndarray:
@@ -262,10 +306,20 @@ def write_class_index(
     groups: list[list[str]],
     index_paths: dict[str, str],
     cutflow_paths: dict[str, str],
+    mass_bin_width: float | None = None,
 ) -> None:
     """Index files of a set of anti-QCD training classes, one per split
     (:func:`class_index`)."""
-    index = class_index(selected_paths, groups, mean_weights(cutflow_paths))
+    index = class_index(selected_paths, groups, mean_weights(cutflow_paths), mass_bin_width)
+    if mass_bin_width is not None:
+        kept = index[index.balanced]
+        log.info(
+            "equal jet-mass histograms in %g GeV bins: %d of %d jets kept, per label %s",
+            mass_bin_width,
+            len(kept),
+            len(index),
+            np.bincount(ak.to_numpy(kept.label), minlength=len(groups)).tolist(),
+        )
     for split in SPLITS:
         write_parquet(index[index.split == split], index_paths[split])
 

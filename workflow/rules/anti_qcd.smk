@@ -5,7 +5,8 @@
 
 rule index_classes:
     """Index files of one class set per split: its classes' jets in the pT window, a
-    group's jets labelled by the group's position, equal numbers per label kept.
+    group's jets labelled by the group's position, equal numbers per label kept (per
+    jet-mass bin, for a mass-augmented set).
 
     Wildcards: class_set."""
     input:
@@ -22,6 +23,7 @@ rule index_classes:
     threads: 1
     params:
         groups=class_set_groups,
+        mass_bin_width=class_set_mass_bin_width,
     script:
         "../scripts/index_classes.py"
 
@@ -194,6 +196,44 @@ rule tabulate_anomalies:
         classifiers=params.classifier_grid(config),
         seeds=config["training"]["seeds"],
         class_sets=params.class_sets(config),
+        mass_bin_widths=params.mass_bin_widths(config),
         unseen=UNSEEN,
     script:
         "../scripts/tabulate_anomalies.py"
+
+
+rule plot_anomaly_mass:
+    """Seed 004's Figs. 6 and 7 for one classifier: its anomaly scores against the QCD
+    test jets' mass, and their mass distribution after cuts on the score.
+
+    Wildcards: model, method, class_set."""
+    input:
+        scores=lambda wc: [
+            paths.ANOMALY_SCORES.format(
+                study=STUDY,
+                model=wc.model,
+                method=wc.method,
+                class_set=wc.class_set,
+                seed=seed,
+            )
+            for seed in range(config["training"]["seeds"])
+        ],
+    output:
+        png=report(
+            paths.plot(paths.ANOMALY_MASS),
+            caption="../report/anomaly_mass.rst",
+            category="Figures",
+            subcategory="anti-QCD",
+        ),
+        pdf=paths.plot(paths.ANOMALY_MASS, "pdf"),
+    log:
+        paths.log("plot_anomaly_mass", "{model}/{method}/{class_set}"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    params:
+        sqrt_s=config["sqrt_s"],
+    script:
+        "../scripts/plot_anomaly_mass.py"

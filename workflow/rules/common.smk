@@ -280,6 +280,13 @@ def class_set_groups(wildcards):
     return CLASS_SETS[wildcards.class_set]
 
 
+def class_set_mass_bin_width(wildcards):
+    """The jet-mass bin width (GeV) in which the job's class set keeps equal numbers of
+    every label (seed 004's mass augmentation), None for a set without."""
+    on_grid(wildcards)
+    return params.mass_bin_widths(config).get(wildcards.class_set)
+
+
 def class_set_chunks(wildcards):
     """Selected chunks of every class of the job's class set, as named inputs."""
     return {
@@ -340,10 +347,17 @@ def every_classifier(pattern):
 
 
 def anti_qcd_outputs():
-    """What the anti-QCD study's default target builds: its tables and cutflow."""
+    """What the anti-QCD study's default target builds: its tables, cutflow, and every
+    classifier's scores against the jet mass."""
     return [
         paths.ANOMALY_TABLES.format(study=STUDY),
         paths.CUTFLOW_TABLE.format(study=STUDY),
+        *(
+            paths.plot(paths.ANOMALY_MASS).format(
+                study=STUDY, model=model, method=method, class_set=class_set
+            )
+            for model, method, class_set in params.classifier_grid(config)
+        ),
     ]
 
 

@@ -14,4 +14,5 @@ write_class_index(
     groups,
     {split: snakemake.output[split] for split in SPLITS},
     dict(zip(samples, snakemake.input.cutflows, strict=True)),
+    snakemake.params.mass_bin_width,
 )

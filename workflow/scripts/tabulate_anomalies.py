@@ -13,4 +13,5 @@ write_tables(
     p.class_sets,
     p.unseen,
     snakemake.output.tables,
+    frozenset(p.mass_bin_widths),
 )

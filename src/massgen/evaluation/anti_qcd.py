@@ -23,11 +23,15 @@ import numpy as np
 from massgen.datasets import load_dataset
 from massgen.evaluation.anomaly import (
     QCD_LABEL,
+    SCULPTING_ACCEPTANCE,
+    SCULPTING_BIN,
     Mahalanobis,
     ensemble,
     figures_of_merit,
+    mass_sculpting,
     minus_p_qcd,
     probabilities_and_latent,
+    sculpting_floor,
 )
 from massgen.files import atomic_path, read_parquet, write_json, write_parquet
 from massgen.models import load_model
@@ -39,11 +43,13 @@ log = logging.getLogger(__name__)
 SCORES = ("minus_p_qcd", "mahalanobis")
 SCORE_NAMES = {"minus_p_qcd": "-p_QCD", "mahalanobis": "MD"}
 OVA_AVA = "ova_ava"  # the seed's combination of the one-vs-all and all-vs-all classifiers
+MATCHED = " (M)"  # the seed's mass-decorrelated (augmented) classifier of the same classes
 
 # Seed 004's AUCs (mean, std over its 10 runs; None where it gives no std), by (model,
 # method, classifier, score, single model or ensemble) and signal: Table 1 (binary
-# QCD/W and QCD/top ParticleNets, -p_QCD), Table 2 (the three-class ParticleNet: "all",
-# and OVA-AVA), Table 3's DisCo row (lambda = 100) and Table 6 (FCN, one model).
+# QCD/W and QCD/top ParticleNets, -p_QCD, plain and mass-decorrelated), Table 2 (the
+# three-class ParticleNet: "all", and OVA-AVA), Table 3 (the same, mass-decorrelated by
+# augmentation, and its DisCo row, lambda = 100) and Table 6 (FCN, one model).
 _H20, _H80, _TOP20 = "hh4b_m174_mh20", "hh4b_m174_mh80", "ttbar_zprime_m1500_mw20"
 _W, _TOP = "wprime_m1250", "ttbar_zprime_m1500"
 SEED_AUC: dict[tuple[str, str, str, str, str], dict[str, tuple[float, float | None]]] = {
@@ -95,6 +101,44 @@ SEED_AUC: dict[tuple[str, str, str, str, str], dict[str, tuple[float, float | No
         _H80: (0.745, None),
         _TOP20: (0.681, None),
     },
+    ("particlenet", "baseline", "qcd_w" + MATCHED, "minus_p_qcd", "single"): {
+        _W: (0.958, None),
+        _TOP: (0.860, None),
+    },
+    ("particlenet", "baseline", "qcd_top" + MATCHED, "minus_p_qcd", "single"): {
+        _TOP: (0.876, None),
+        _W: (0.915, None),
+    },
+    ("particlenet", "baseline", ALL_CLASSES + MATCHED, "minus_p_qcd", "single"): {
+        _H20: (0.937, 0.001),
+        _H80: (0.824, 0.001),
+        _TOP20: (0.846, 0.002),
+    },
+    ("particlenet", "baseline", ALL_CLASSES + MATCHED, "mahalanobis", "single"): {
+        _H20: (0.931, 0.005),
+        _H80: (0.757, 0.012),
+        _TOP20: (0.836, 0.008),
+    },
+    ("particlenet", "baseline", ALL_CLASSES + MATCHED, "minus_p_qcd", "ensemble"): {
+        _H20: (0.940, None),
+        _H80: (0.828, None),
+        _TOP20: (0.849, None),
+    },
+    ("particlenet", "baseline", ALL_CLASSES + MATCHED, "mahalanobis", "ensemble"): {
+        _H20: (0.941, 0.001),
+        _H80: (0.770, 0.004),
+        _TOP20: (0.851, 0.001),
+    },
+    ("particlenet", "baseline", OVA_AVA + MATCHED, "minus_p_qcd", "single"): {
+        _H20: (0.938, 0.001),
+        _H80: (0.825, 0.001),
+        _TOP20: (0.848, 0.001),
+    },
+    ("particlenet", "baseline", OVA_AVA + MATCHED, "mahalanobis", "single"): {
+        _H20: (0.933, 0.004),
+        _H80: (0.746, 0.013),
+        _TOP20: (0.831, 0.006),
+    },
     ("fcn", "baseline", ALL_CLASSES, "minus_p_qcd", "single"): {
         _H20: (0.715, None),
         _H80: (0.857, None),
@@ -108,16 +152,24 @@ SEED_AUC: dict[tuple[str, str, str, str, str], dict[str, tuple[float, float | No
 }
 
 
-def seed_classifier(name: str, groups: list[list[str]], all_classes: list[str]) -> str:
-    """Which of the seed's classifiers a class set is: "all", "ova" (QCD against every
-    other class together), "qcd_w" / "qcd_top" (QCD against the seed's W or top alone),
-    else its own name."""
+def seed_classifier(
+    name: str, groups: list[list[str]], all_classes: list[str], matched: bool = False
+) -> str:
+    """Which of the seed's classifiers a class set is, by the training classes in its
+    groups (a mass-augmented set's groups add rescaled samples of the same classes):
+    "all" (each class alone), "ova" (QCD against every other class together), "qcd_w" /
+    "qcd_top" (QCD against the seed's W or top alone), each with :data:`MATCHED` for a
+    set with equal jet-mass histograms; else its own name."""
     if name == ALL_CLASSES:
         return name
-    if len(groups) == 2 and sorted(groups[1]) == sorted(all_classes[1:]):
-        return "ova"
-    if groups[1:] in ([[_W]], [[_TOP]]):
-        return "qcd_w" if groups[1] == [_W] else "qcd_top"
+    classes = [[sample for sample in group if sample in all_classes] for group in groups]
+    suffix = MATCHED if matched else ""
+    if classes == [[c] for c in all_classes]:
+        return ALL_CLASSES + suffix
+    if len(classes) == 2 and sorted(classes[1]) == sorted(all_classes[1:]):
+        return "ova" + suffix
+    if classes[1:] in ([[_W]], [[_TOP]]):
+        return ("qcd_w" if classes[1] == [_W] else "qcd_top") + suffix
     return name
 
 
@@ -254,35 +306,80 @@ def _rows_of(
     return lines
 
 
+Members = dict[tuple[str, str, str], list[dict[str, np.ndarray]]]
+
+
+def read_members(scores: dict[tuple[str, str, str, int], str]) -> Members:
+    """The per-jet scores of every classifier (model, method, class set), one entry per
+    seed in seed order, from ``scores``: (model, method, class set, seed) -> score_job
+    parquet."""
+    members: Members = defaultdict(list)
+    for (model, method, class_set, _seed), path in sorted(scores.items(), key=lambda i: i[0][3]):
+        members[(model, method, class_set)].append(_read(path))
+    return members
+
+
 def tables(
-    scores: dict[tuple[str, str, str, int], str],
+    members: Members,
     class_sets: dict[str, list[list[str]]],
     unseen: list[str],
+    matched: frozenset[str] = frozenset(),
 ) -> str:
     """Markdown: AUC, and 1/eps_B at eps_S = 0.5, of each anomaly score on each non-QCD
     class and each unseen signal against the QCD test jets, per classifier (model,
     method, class set), as single models (mean ± std over seeds) and as the ensemble of
-    all seeds, and for a one-vs-all class set beside "all" their OVA-AVA combination;
-    seed 004's AUC beside where it has the row. ``scores`` maps (model, method, class set,
-    seed) to a score_job parquet."""
+    all seeds, and for a one-vs-all class set beside its all-vs-all partner ("all", or
+    the mass-decorrelated set of all classes) their OVA-AVA combination; seed 004's AUC
+    beside where it has the row. ``matched`` names the class sets with equal jet-mass
+    histograms (the seed's mass-decorrelated classifiers)."""
     all_classes = [group[0] for group in class_sets[ALL_CLASSES]]
-    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for (model, method, class_set, _seed), path in sorted(scores.items(), key=lambda i: i[0][3]):
-        groups[(model, method, class_set)].append(_read(path))
     signals = [*all_classes[1:], *unseen]
     header = "| model | method | classes | score | models | " + " | ".join(signals) + " |"
     lines = [header, "|" + "---|" * (5 + len(signals))]
-    for (model, method, class_set), members in groups.items():
-        kind = seed_classifier(class_set, class_sets[class_set], all_classes)
-        lines += _rows_of((model, method, class_set), members, signals, (model, method, kind))
-        if kind == "ova" and (model, method, ALL_CLASSES) in groups:
+    kinds = {
+        name: seed_classifier(name, class_sets[name], all_classes, name in matched)
+        for name in class_sets
+    }
+    for (model, method, class_set), jets in members.items():
+        kind = kinds[class_set]
+        lines += _rows_of((model, method, class_set), jets, signals, (model, method, kind))
+        if not kind.startswith("ova"):
+            continue
+        suffix = kind.removeprefix("ova")
+        partner = next((n for n, k in kinds.items() if k == ALL_CLASSES + suffix), None)
+        if (model, method, partner) in members:
             combined = [
                 ova_ava(ova, ava)
-                for ova, ava in zip(members, groups[(model, method, ALL_CLASSES)], strict=True)
+                for ova, ava in zip(jets, members[(model, method, partner)], strict=True)
             ]
-            label = (model, method, f"{class_set} + all (OVA-AVA)")
-            lines += _rows_of(label, combined, signals, (model, method, OVA_AVA), ensembles=False)
+            label = (model, method, f"{class_set} + {partner} (OVA-AVA)")
+            key = (model, method, OVA_AVA + suffix)
+            lines += _rows_of(label, combined, signals, key, ensembles=False)
     return "\n".join(lines) + "\n"
+
+
+def sculpting_table(members: Members) -> str:
+    """Markdown: per classifier and anomaly score, the mass sculpting of the QCD test jets
+    (:func:`mass_sculpting`: Jensen-Shannon divergence, bits, of their mass distribution
+    before and after a cut keeping the highest-scoring fraction) as single models (mean ±
+    std over seeds) and as the ensemble; beside it the floor a blind score gives."""
+    percent = f"{SCULPTING_ACCEPTANCE:.0%}"
+    lines = [
+        "| model | method | classes | score | JSD, 1 model | JSD, ensemble | floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (model, method, class_set), jets in members.items():
+        qcd = jets[0]["label"] == QCD_LABEL
+        mass = jets[0]["jet_mass"][qcd]
+        floor = sculpting_floor(mass)
+        for score in SCORES:
+            single = [mass_sculpting(mass, j[score][qcd]) for j in jets]
+            pooled = mass_sculpting(mass, ensemble([j[score][qcd] for j in jets]))
+            lines.append(
+                f"| {model} | {method} | {class_set} | {SCORE_NAMES[score]} | {_cell(single)} "
+                f"| {pooled:.3f} | {floor:.3f} |"
+            )
+    return f"QCD jets kept: the {percent} with the highest score.\n\n" + "\n".join(lines) + "\n"
 
 
 def write_tables(
@@ -290,12 +387,16 @@ def write_tables(
     class_sets: dict[str, list[list[str]]],
     unseen: list[str],
     path: str,
+    matched: frozenset[str] = frozenset(),
 ) -> str:
-    """The seed's tables (:func:`tables`) with a heading, written to ``path``."""
+    """The seed's tables (:func:`tables`) and the mass sculpting (:func:`sculpting_table`)
+    with headings, written to ``path``."""
     described = "; ".join(
-        f"{name}: " + " / ".join("+".join(group) for group in groups)
+        f"{name}{' (equal jet-mass histograms)' if name in matched else ''}: "
+        + " / ".join("+".join(group) for group in groups)
         for name, groups in class_sets.items()
     )
+    members = read_members(scores)
     text = (
         "# Anti-QCD tagging (seed 004, Tables 1, 2, 3 and 6)\n\n"
         f"Classifiers by class set ({described}). Each cell: AUC of the score on the "
@@ -303,7 +404,12 @@ def write_tables(
         "004's AUC for the same model, method, classifier and signal. The columns left of "
         "the unseen signals are the training classes' own test jets (for a classifier "
         "that did not train on a class, that class is unseen too).\n\n"
-        + tables(scores, class_sets, unseen)
+        + tables(members, class_sets, unseen, matched)
+        + "\n## Mass sculpting (the seed's Figs. 6 and 7, right)\n\n"
+        "Jensen-Shannon divergence (bits; 0: the same shape) between the jet-mass "
+        f"distribution of the QCD test jets in {SCULPTING_BIN:g} GeV bins and that of the "
+        "jets a cut on the score keeps; 'floor': a score blind to everything, what "
+        "statistics alone give with this many jets.\n\n" + sculpting_table(members)
     )
     with atomic_path(path) as tmp:
         tmp.write_text(text)

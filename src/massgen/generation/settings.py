@@ -12,6 +12,12 @@ H1_ID = 25  # the light CP-even Higgs h of Pythia's two-Higgs-doublet model
 ZPRIME_ID = 32
 WPRIME_ID = 34
 H2_ID = 35  # the heavy CP-even Higgs H
+# Masses and Breit-Wigner lower limits of Pythia 8.317's particle data (GeV), for the
+# families that change a mass (seed 004's mass-rescaled W and top jets)
+W_MASS, W_MASS_MIN = 80.385, 10.0
+Z_MASS = 91.1876
+TOP_MASS = 173.0
+B_MASS = 4.8
 N_COLOURS = 3
 ZPRIME_QUARKS = (1, 2, 3, 4, 5)
 QUIET = ["Print:quiet = on", "Next:numberCount = 0"]

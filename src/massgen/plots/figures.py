@@ -55,7 +55,8 @@ def method_order(methods: set[str]) -> list[str]:
     return sorted(methods, key=lambda m: (known.index(m) if m in known else len(known), m))
 
 
-def _style() -> None:
+def use_style() -> None:
+    """mplhep's ROOT style, for every figure of the workflow."""
     mplhep.style.use("ROOT")
 
 
@@ -74,7 +75,7 @@ def fig1_jet_images(images: dict[tuple[int, str], dict], sqrt_s: float) -> Figur
     are the mean pT fraction per jet, on one logarithmic colour scale. ``images`` maps
     (mass, zoom) to the average images (``qcd``, ``signal``) and their half-width
     ``extent`` (:func:`massgen.datasets.average_jet_images`)."""
-    _style()
+    use_style()
     masses = sorted({m for m, _ in images})
     fig, axes = plt.subplots(
         4, len(masses), figsize=(5.2 * len(masses) + 2, 19), squeeze=False, layout="constrained"
@@ -112,7 +113,7 @@ def _by_model(rows: list[dict], model: str) -> dict[tuple[str, str, str], list[d
 def fig3_single_domain_auc(summary: str | Path, model: str, sqrt_s: float) -> Figure:
     """AUC vs target mass of each single-mass baseline of one tagger; left no zoom, right
     zoom."""
-    _style()
+    use_style()
     grouped = _by_model(read_summary(summary), model)
     fig, axes = plt.subplots(1, 2, figsize=(15, 6.5), sharey=True, layout="constrained")
     for ax, zoom in zip(axes, ZOOM_TITLES, strict=True):
@@ -182,7 +183,7 @@ def _split_grid(
 def fig4_domain_scores(summary: str | Path, model: str, sqrt_s: float) -> Figure:
     """Domain score vs target mass of one tagger; rows no zoom / zoom, columns source
     splits."""
-    _style()
+    use_style()
     grouped = _by_model(read_summary(summary), model)
     return _split_grid(grouped, "domain_score", sqrt_s, "domain score")
 
@@ -203,7 +204,7 @@ def _sculpting_band(metric_files: list[dict]) -> tuple[np.ndarray, np.ndarray, n
 def fig5_qcd_sculpting(metrics_paths: list[str], sqrt_s: float) -> Figure:
     """Mean output on QCD test jets vs jet mass of the models of ``metrics_paths`` (one
     tagger's); rows no zoom / zoom, columns source splits."""
-    _style()
+    use_style()
     metrics = defaultdict(list)
     for p in metrics_paths:
         m = read_json(p)
@@ -216,7 +217,7 @@ def fig5_qcd_sculpting(metrics_paths: list[str], sqrt_s: float) -> Figure:
 def model_comparison(summary: str | Path, sources: str, sqrt_s: float) -> Figure:
     """Domain score vs target mass of every tagger (colour) and method (line style)
     trained on the split ``sources`` (e.g. "150-200-250"); left no zoom, right zoom."""
-    _style()
+    use_style()
     rows = [r for r in read_summary(summary) if r["sources"] == sources]
     models = list(dict.fromkeys(r["model"] for r in rows))
     methods = method_order({r["method"] for r in rows})
@@ -250,7 +251,7 @@ def model_figure(history: dict, scores: dict[str, np.ndarray], title: str, sqrt_
     """One model: left, background rejection against signal efficiency on each target
     mass (``scores``: per-jet target_mass, label, score); right, training and validation
     loss and validation accuracy per epoch from its ``history``."""
-    _style()
+    use_style()
     fig, (roc, curves) = plt.subplots(1, 2, figsize=(15, 6.5), layout="constrained")
     masses = np.unique(scores["target_mass"])
     colours = plt.cm.viridis(np.linspace(0, 1, max(len(masses), 2)))
@@ -297,7 +298,7 @@ def detector_figure(results: dict[str, dict[str, dict]], sqrt_s: float) -> Figur
     """Left: reco over truth leading-jet pT of each sample (matched events: the reco
     ``response``); right: the leading-jet mass, reco solid and truth dotted (``results``
     of massgen.detector.validate.study_validation)."""
-    _style()
+    use_style()
     fig, (response, mass) = plt.subplots(1, 2, figsize=(15, 6.5), layout="constrained")
     colours = plt.cm.viridis(np.linspace(0, 1, max(len(results), 2)))
     ratio_edges, mass_edges = np.linspace(0.7, 1.3, 61), np.linspace(0, 800, 81)
@@ -322,7 +323,7 @@ def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
     row per model and zoom; a line per learning-curve mass as target, the trained mass's
     own (in domain) solid, the others (across domains) dashed; mean +- std over seeds.
     The ticks are the ladder's N; the legend below the panels gives the targets' colours."""
-    _style()
+    use_style()
     table = curves(read_curves(table))
     trained = sorted({int(k[1]) for k in table})
     rows = list(dict.fromkeys((k[0], k[2]) for k in sorted(table, key=lambda k: (k[0], k[2]))))

@@ -20,14 +20,16 @@ from massgen.registry import FAMILIES
 @dataclass(frozen=True)
 class Sample:
     """One sample: ``name`` (its folder and wildcard value), ``family``, the family's
-    parameters (``mass`` of the resonance and ``daughter_mass`` of a boson in its decay
-    chain, GeV) and the class ``label`` of its jets."""
+    parameters (``mass`` of the resonance, ``daughter_mass`` of a particle it decays to
+    and ``granddaughter_mass`` of one that decays to in turn, GeV; None: Pythia's) and
+    the class ``label`` of its jets."""
 
     name: str
     family: str
     label: int
     mass: int | None = None
     daughter_mass: int | None = None
+    granddaughter_mass: int | None = None
 
     @property
     def module(self) -> ModuleType:
@@ -49,10 +51,34 @@ def positive_mass(value: int, particle: str, sample: str) -> int:
 
 def anti_qcd_events(sample: Sample, config: dict) -> int:
     """Events generated for a sample of seed 004's anti-QCD study: ``anti_qcd.events.classes``
-    for a training class, ``anti_qcd.events.unseen`` for an unseen signal."""
+    for a training class, ``anti_qcd.events.unseen`` for an unseen signal and
+    ``anti_qcd.events.augmented`` for a sample only a class set names (the seed's
+    mass-rescaled W and top jets)."""
     section = config["anti_qcd"]
-    role = "classes" if sample.name in section["classes"] else "unseen"
-    return section["events"][role]
+    if sample.name in section["classes"]:
+        return section["events"]["classes"]
+    if sample.name in section["unseen"]:
+        return section["events"]["unseen"]
+    return section["events"]["augmented"]
+
+
+def class_set_groups(spec: list | dict) -> list[list[str]]:
+    """The groups of samples of one ``anti_qcd.class_sets`` entry: the entry itself (a list
+    of groups) or its ``groups`` (an entry with ``mass_bin_width``)."""
+    return spec["groups"] if isinstance(spec, dict) else spec
+
+
+def augmentation_samples(section: dict) -> list[str]:
+    """Samples that only ``anti_qcd.class_sets`` name (in ``section``, the config's
+    ``anti_qcd``), neither a class nor an unseen signal, in order of first mention."""
+    known = set(section["classes"]) | set(section["unseen"])
+    named = [
+        sample
+        for spec in section["class_sets"].values()
+        for group in class_set_groups(spec)
+        for sample in group
+    ]
+    return [sample for sample in dict.fromkeys(named) if sample not in known]
 
 
 def family_module(family: str) -> ModuleType:
@@ -81,10 +107,12 @@ def study_samples(masses: list[int]) -> list[Sample]:
 def of_study(config: dict) -> list[Sample]:
     """The samples a study generates: for the founding study (``kind:
     mass_generalisation``) those of :func:`study_samples`; for seed 004's anti-QCD study
-    its training classes, then its unseen signals (config ``anti_qcd``)."""
+    its training classes, its unseen signals and the samples its class sets add (config
+    ``anti_qcd``)."""
     if config["kind"] == "anti_qcd":
         section = config["anti_qcd"]
-        return [parse_sample(name) for name in section["classes"] + section["unseen"]]
+        names = section["classes"] + section["unseen"] + augmentation_samples(section)
+        return [parse_sample(name) for name in names]
     return study_samples(config["masses"])
 
 
