@@ -19,7 +19,7 @@ from massgen.evaluation.anomaly import (
     probabilities_and_latent,
     sculpting_floor,
 )
-from massgen.evaluation.anti_qcd import MATCHED, seed_classifier
+from massgen.evaluation.anti_qcd import MATCHED, seed_classifier, tables
 from massgen.models import last_linear
 
 from .conftest import default_pfn
@@ -123,3 +123,28 @@ def test_class_sets_are_told_apart_by_their_training_classes():
     ]
     for name, groups, matched, kind in cases:
         assert seed_classifier(name, groups, classes, matched) == kind, name
+
+
+def test_tables_show_the_seeds_numbers_beside_its_model_and_a_stand_in():
+    """ParticleNet-Lite's rows carry the seed's ParticleNet AUCs, named as such; the FCN's
+    its own (Table 6); the PFN's none (the seed has no PFN)."""
+    rng = np.random.default_rng(5)
+    n = 400
+    sample = rng.choice(["qcd_dijet", "wprime_m1250", "hh4b_m174_mh20"], n)
+    jets = {
+        "sample": sample,
+        "label": np.where(sample == "qcd_dijet", 0, 1),
+        "minus_p_qcd": rng.random(n),
+        "mahalanobis": rng.random(n),
+        "jet_mass": rng.uniform(20, 300, n),
+    }
+    members = {(m, "baseline", "all"): [jets, jets] for m in ("particlenet_lite", "fcn", "pfn")}
+    class_sets = {"all": [["qcd_dijet"], ["wprime_m1250"]]}
+    rows = tables(members, class_sets, ["hh4b_m174_mh20"]).splitlines()
+
+    def row(model: str) -> str:
+        return next(r for r in rows if r.startswith(f"| {model} | baseline | all | -p_QCD | 1 "))
+
+    assert "seed ParticleNet 0.782 ± 0.004" in row("particlenet_lite")
+    assert "; seed 0.715" in row("fcn")
+    assert "seed" not in row("pfn")

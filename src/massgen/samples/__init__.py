@@ -64,7 +64,8 @@ def anti_qcd_events(sample: Sample, config: dict) -> int:
 
 def class_set_groups(spec: list | dict) -> list[list[str]]:
     """The groups of samples of one ``anti_qcd.class_sets`` entry: the entry itself (a list
-    of groups) or its ``groups`` (an entry with ``mass_bin_width``)."""
+    of groups) or its ``groups`` (an entry that also sets ``mass_bin_width`` or
+    ``methods``)."""
     return spec["groups"] if isinstance(spec, dict) else spec
 
 
