@@ -198,15 +198,16 @@ def classifier_grid(config: dict) -> list[tuple[str, str, str]]:
     with each method on each class set (a set's own ``methods`` where it names them)."""
     section = config["training"]
     own = {
-        name: spec.get("methods", section["methods"]) if isinstance(spec, dict) else None
+        name: spec["methods"]
         for name, spec in config["anti_qcd"]["class_sets"].items()
+        if isinstance(spec, dict) and "methods" in spec
     }
     return [
         (model, method, class_set)
         for model in section["models"]
         for method in section["methods"]
         for class_set in class_sets(config)
-        if method in (own.get(class_set) or section["methods"])
+        if method in own.get(class_set, section["methods"])
     ]
 
 
