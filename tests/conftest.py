@@ -125,6 +125,19 @@ def anti_qcd_run(tmp_path_factory) -> Path:
     return workdir
 
 
+RECURSIVE_SMOKE = REPO / "tests" / "recursive_smoke.yaml"
+
+
+@pytest.fixture(scope="session")
+def recursive_run(tmp_path_factory) -> Path:
+    """tests/recursive_smoke.yaml (seed 003's study, tiny) run locally on 2 cores, once
+    per session."""
+    workdir = tmp_path_factory.mktemp("recursive")
+    done = snakemake(workdir, "--configfile", str(RECURSIVE_SMOKE), "--cores", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir
+
+
 KITS = REPO.parent / "shared" / "tools"
 TOOLS = Path(os.environ.get("MASSGEN_TOOLS_CACHE", REPO / ".tools"))
 REAL_CONFIG = REPO / "tests" / "madgraph_delphes.yaml"

@@ -3,6 +3,7 @@ says so (permutations, padding, infrared and collinear safety), and able to lear
 
 from __future__ import annotations
 
+import awkward as ak
 import numpy as np
 import pytest
 import torch
@@ -12,6 +13,7 @@ from massgen.evaluation.metrics import predict
 from massgen.evaluation.roc import roc_auc
 from massgen.models import build_model, head_weights
 from massgen.registry import METHODS, MODELS
+from massgen.representations import tree as tree_representation
 from massgen.representations.point_cloud import FEATURES
 from massgen.training import methods
 from massgen.training.loop import Batch, fit
@@ -20,15 +22,29 @@ from .conftest import train_settings
 
 POINT_CLOUD = {"representation": "point_cloud", "features": FEATURES, "n_classes": 2}
 IMAGE = {"representation": "image", "pixels": 25, "n_classes": 2}
+TREE = {"representation": "tree_kt", "features": tree_representation.FEATURES, "n_classes": 2}
 CLOUD_MODELS = [m for m, entry in MODELS.items() if entry.representation == "point_cloud"]
 ORDERED = {"fcn"}  # reads the hardest particles in pT order
+# The recursive networks share their code across tree orders: the generic tests take the
+# kt trees (simple and gated) and the pT chain; every order has its own tests
+# (tests/test_trees.py, tests/test_recnn.py).
+GENERIC = [
+    m
+    for m in MODELS
+    if not m.startswith("recnn") or m in ("recnn_kt", "recnn_gated_kt", "recnn_desc_pt")
+]
 CPU = torch.device("cpu")
+
+
+def is_tree(name: str) -> bool:
+    return MODELS[name].representation.startswith("tree_")
 
 
 def tagger(name: str, **hparams) -> torch.nn.Module:
     """A registered model with the config's default hyper-parameters, in eval mode."""
-    meta = IMAGE if MODELS[name].representation == "image" else POINT_CLOUD
-    settings = {**defaults()["models"][name], **hparams}
+    kind = MODELS[name].representation
+    meta = IMAGE if kind == "image" else TREE if is_tree(name) else POINT_CLOUD
+    settings = {**defaults()["models"][MODELS[name].hparams or name], **hparams}
     return build_model(MODELS[name].target, meta, **settings).eval()
 
 
@@ -152,6 +168,19 @@ def separable(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
     pt = rng.exponential(0.02, (n, n_particles))
     pt[:, 0] = 0.5
     pt[:, 1] = np.where(label == 1, 0.3, pt[:, 1])
+    if is_tree(name):
+        jets = ak.Array(
+            {
+                "event_id": np.arange(n),
+                "jet_eta": np.zeros(n),
+                "jet_phi": np.zeros(n),
+                "constituents": ak.zip(
+                    {"pt": 1000 * pt, "eta": eta, "phi": phi, "mass": np.zeros_like(pt)}
+                ),
+            }
+        )
+        settings = {"max_constituents": n_particles, "order": MODELS[name].representation[5:]}
+        return {**tree_representation.encode(jets, settings, zoom=False), "label": label}
     if MODELS[name].representation == "image":
         from massgen.preprocess import pixelate
 
@@ -162,7 +191,7 @@ def separable(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
     return {"features": features, "mask": np.ones((n, n_particles), bool), "label": label}
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", GENERIC)
 def test_every_model_learns_a_separable_toy(name):
     """AUC > 0.95 on held-out jets after a few epochs on a few hundred."""
     torch.manual_seed(0)
@@ -181,7 +210,7 @@ def test_every_model_learns_a_separable_toy(name):
 
 
 @pytest.mark.parametrize("method", list(METHODS))
-@pytest.mark.parametrize("name", [m for m in MODELS if m != "particlenet"])
+@pytest.mark.parametrize("name", [m for m in GENERIC if m != "particlenet"])
 def test_every_method_trains_every_model(name, method, tmp_path):
     """Each method's plan (meta-learners for two iterations) gives every tagger a finite
     loss with a gradient: the encoder/head split is all a method needs. (ParticleNet

@@ -165,6 +165,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
             ("cnn", "kernel_sizes", [3, 3, 3, 3]),
             ("cnn", "pool_after", [True, True, False, False]),
             ("cnn", "dense_sizes", [64]),
+            ("recnn", "hidden", 20),
             ("fcn", "constituents", 10),
             ("fcn", "sizes", [64, 8]),
             ("fcn", "dropout", 0.1),
@@ -224,6 +225,8 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "anti_qcd.representation": ("point_cloud", {}),
     "anti_qcd.fit_jets": (10, {}),
     "anti_qcd.class_sets": ({"qcd_top": [["qcd_dijet"], ["ttbar_zprime_m1500"]]}, {}),
+    # Seed 003's perturbations score the recursive study only (test_recursive.py).
+    "robustness.scenarios": (["nominal", "soft"], {}),
     # Another study altogether: its own rerun table is in test_anti_qcd.py.
     "kind": (None, {}),
 }

@@ -169,6 +169,21 @@ def _check_anti_qcd(config: dict) -> None:
     low, high = section["pt_window"]
     if low >= high:
         raise ConfigError(f"anti_qcd.pt_window: [{low:g}, {high:g}] GeV is empty")
+    if config["kind"] == "recursive":
+        _check_recursive(section)
+
+
+def _check_recursive(section: dict) -> None:
+    """Seed 003's study tags one signal against QCD with one classifier of both classes."""
+    if len(section["classes"]) != 2:
+        raise ConfigError(
+            "anti_qcd.classes: kind recursive tags one signal against QCD: give two classes, "
+            f"got {len(section['classes'])}"
+        )
+    if section["unseen"]:
+        raise ConfigError("anti_qcd.unseen: kind recursive scores no unseen signals; set []")
+    if section["class_sets"]:
+        raise ConfigError("anti_qcd.class_sets: kind recursive trains on both classes only; set {}")
 
 
 def _choose_comparison_split(config: dict) -> None:

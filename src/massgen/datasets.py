@@ -27,6 +27,7 @@ import numpy as np
 from massgen.errors import InputFileError
 from massgen.files import atomic_path, read_parquet
 from massgen.grid import SPLITS, ZOOMS
+from massgen.perturbations import perturb_jets
 from massgen.preprocess import IMAGE_EXTENT, summed_jet_image
 from massgen.representations import representation_module
 from massgen.samples import parse_sample
@@ -93,6 +94,7 @@ def build(
     representation: str,
     settings: dict,
     n_classes: int,
+    perturbation: dict | None = None,
 ) -> None:
     """Datasets of the ``balanced`` jets of index files, streamed chunk by chunk into
     memory-mapped arrays.
@@ -100,8 +102,9 @@ def build(
     ``index_paths[split]`` are index files (:mod:`massgen.selection`; their rows carry the
     class label); ``out_dirs[(zoom, split)]`` receive the datasets of the registered
     ``representation`` (with its ``settings``) for each zoom asked. ``n_classes`` is the
-    classifier's class count, recorded in meta.json. Only one chunk of jets is in memory
-    at a time.
+    classifier's class count, recorded in meta.json. A ``perturbation`` ({scenario,
+    radius}: :func:`massgen.perturbations.perturb_jets`) changes the jets' constituents
+    first and is recorded too. Only one chunk of jets is in memory at a time.
     """
     index = {split: read_parquet(path) for split, path in index_paths.items()}
     index = {split: ix[ix.balanced] for split, ix in index.items()}
@@ -114,11 +117,14 @@ def build(
                 len(index[split]),
                 representation,
                 settings,
-                {"n_classes": n_classes, "zoom": zoom == "zoom"},
+                {"n_classes": n_classes, "zoom": zoom == "zoom"}
+                | ({"perturbation": perturbation} if perturbation else {}),
             )
             for (zoom, split), tmp in tmp_dirs.items()
         }
         encode = functools.partial(representation_module(representation).encode, settings=settings)
+        if perturbation:
+            encode = _perturbed(encode, perturbation)
         for sample, paths in selected_paths.items():
             for chunk, path in enumerate(paths):
                 _fill_from_chunk(
@@ -139,6 +145,17 @@ def build(
         "/".join(str(len(ix)) for ix in index.values()),
         "/".join(index),
     )
+
+
+def _perturbed(encode: Callable[..., dict], perturbation: dict) -> Callable[..., dict]:
+    """``encode`` of the jets after ``perturbation`` (its scenario and the jet radius)."""
+
+    def perturbed_encode(jets: ak.Array, zoom: bool) -> dict[str, np.ndarray]:
+        return encode(
+            perturb_jets(jets, perturbation["scenario"], perturbation["radius"]), zoom=zoom
+        )
+
+    return perturbed_encode
 
 
 def _group_by_chunk(ix: ak.Array) -> dict[tuple[str, int], np.ndarray]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from massgen.errors import ConfigError
 from massgen.generation.settings import QUIET
-from massgen.grid import SPLITS
+from massgen.grid import CLASSIFIER_KINDS, SPLITS
 from massgen.paths import chunk_events, n_chunks, sample_events, sources_label
 from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.samples import class_set_groups, of_study, parse_sample
@@ -125,9 +125,10 @@ def selection(config: dict) -> dict:
     """Keyword arguments of :func:`massgen.selection.select_chunk`: cuts, windows, split.
 
     The founding study cuts pT_J > ``cuts.jet_pt_min`` and flags its mass windows; the
-    anti-QCD study keeps the jets in ``anti_qcd.pt_window`` and has no windows."""
+    classifier studies (anti-QCD, recursive) keep the jets in ``anti_qcd.pt_window`` and
+    have no windows."""
     fractions = {split: config["split"][split] for split in SPLITS}
-    if config["kind"] == "anti_qcd":
+    if config["kind"] in CLASSIFIER_KINDS:
         low, high = config["anti_qcd"]["pt_window"]
         return {"masses": [], "jet_pt_min": low, "jet_pt_max": high, "fractions": fractions}
     return {
@@ -141,15 +142,17 @@ def selection(config: dict) -> dict:
 def representation(config: dict, name: str) -> dict:
     """What a build_datasets job of one representation reads: its name and its settings
     (the ``datasets`` keys its registry entry names, e.g. max_constituents)."""
-    keys = REPRESENTATIONS[name].settings
-    return {"name": name, "settings": {key: config["datasets"][key] for key in keys}}
+    entry = REPRESENTATIONS[name]
+    settings = {key: config["datasets"][key] for key in entry.settings} | dict(entry.fixed)
+    return {"name": name, "settings": settings}
 
 
 def model_representation(config: dict, model: str) -> str:
     """The representation ``model`` reads in this study: its registry entry's, except that
-    the anti-QCD study's point-cloud models read ``anti_qcd.representation``."""
+    a classifier study's (anti-QCD, recursive) point-cloud models read
+    ``anti_qcd.representation``."""
     own = MODELS[model].representation
-    if config["kind"] == "anti_qcd" and own == "point_cloud":
+    if config["kind"] in CLASSIFIER_KINDS and own == "point_cloud":
         return config["anti_qcd"]["representation"]
     return own
 
@@ -232,7 +235,7 @@ def training(config: dict, model: str, method: str) -> dict:
         "model": {
             "name": model,
             "target": MODELS[model].target,
-            "hparams": dict(config["models"].get(model, {})),
+            "hparams": dict(config["models"].get(MODELS[model].hparams or model, {})),
         },
         "loop": loop,
         "method": {
@@ -278,7 +281,7 @@ class GridCheck:
     def __init__(self, config: dict) -> None:
         self.where = f"study {config['study']!r}"
         self.samples_key = (
-            "anti_qcd.classes, anti_qcd.unseen" if config["kind"] == "anti_qcd" else "masses"
+            "anti_qcd.classes, anti_qcd.unseen" if config["kind"] in CLASSIFIER_KINDS else "masses"
         )
         self.classifiers = frozenset(classifier_grid(config))
         self.class_sets = list(class_sets(config))
@@ -287,6 +290,7 @@ class GridCheck:
         self.trainings = frozenset(model_grid(config))
         self.curve_points = frozenset(curve_grid(config))
         self.representations = representations(config)
+        self.scenarios = config["robustness"]["scenarios"]
 
     def __call__(self, wildcards: dict) -> None:
         """Raise :class:`ConfigError` naming the first wildcard value outside the grid."""
@@ -323,7 +327,9 @@ class GridCheck:
                     "training.models, training.methods, training.source_splits)"
                 )
         elif "method" in wildcards:
-            classifier = (wildcards["model"], wildcards["method"], wildcards["class_set"])
+            # A robustness score belongs to the classifier of every class ("all").
+            class_set = wildcards.get("class_set", ALL_CLASSES)
+            classifier = (wildcards["model"], wildcards["method"], class_set)
             if classifier not in self.classifiers:
                 raise ConfigError(
                     f"{'/'.join(classifier)}: no such classifier in {where} (config keys "
@@ -334,6 +340,12 @@ class GridCheck:
             raise ConfigError(
                 f"class set {class_set}: not in {where} (config key anti_qcd.class_sets gives "
                 f"{', '.join(self.class_sets)})"
+            )
+        scenario = wildcards.get("scenario")
+        if scenario is not None and scenario not in self.scenarios:
+            raise ConfigError(
+                f"perturbation {scenario}: not in {where} (config key robustness.scenarios "
+                f"gives {', '.join(self.scenarios)})"
             )
         representation = wildcards.get("representation")
         if representation is not None and representation not in self.representations:

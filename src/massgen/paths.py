@@ -2,7 +2,7 @@
 
 Patterns hold Snakemake wildcards in braces ({study}, {events_study}, {sample}, {chunk},
 {mass}, {split}, {representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets},
-{class_set}).
+{class_set}, {scenario}).
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ CLASSIFIER_HPARAMS = CLASSIFIER + "/hparams.json"
 ANOMALY_METRICS = RESULTS + "/scores/{model}/{method}/{class_set}/seed{seed}.json"
 ANOMALY_SCORES = RESULTS + "/scores/{model}/{method}/{class_set}/seed{seed}.parquet"  # per jet
 ANOMALY_TABLES = RESULTS + "/anti_qcd.md"  # seed 004's tables with its numbers beside
+# Seed 003's robustness test: the test jets of class set "all" after a perturbation
+# ({scenario}), and each classifier's AUC and rejection on every scenario.
+ROBUSTNESS_DATASET = RESULTS + "/robustness/datasets/{representation}/{scenario}"
+ROBUSTNESS_METRICS = RESULTS + "/robustness/{model}/{method}/seed{seed}.json"
+ROBUSTNESS_TABLES = RESULTS + "/recursive.md"  # seed 003's Tables I and II beside ours
 PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
 FIGURES = ("fig1_jet_images",)  # one per study
 MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")  # per model

@@ -20,17 +20,25 @@ from typing import Any, NamedTuple
 
 
 class Representation(NamedTuple):
-    """A representation's module and the ``datasets.<key>`` settings it reads."""
+    """A representation's module, the ``datasets.<key>`` settings it reads and settings
+    fixed by its name (e.g. a tree's order)."""
 
     module: str
     settings: tuple[str, ...]
+    fixed: tuple[tuple[str, object], ...] = ()
 
 
 class Model(NamedTuple):
-    """A tagger's build function ("module:function") and the representation it reads."""
+    """A tagger's build function ("module:function"), the representation it reads and the
+    config section of its hyper-parameters (``models.<hparams>``; its own name when None)."""
 
     target: str
     representation: str
+    hparams: str | None = None
+
+
+# Seed 003's tree orders (massgen.trees): clustering histories, pT sequences, random.
+TREE_ORDERS = ("kt", "cambridge", "antikt", "desc_pt", "asc_pt", "random")
 
 
 FAMILIES: dict[str, str] = {
@@ -46,6 +54,12 @@ REPRESENTATIONS: dict[str, Representation] = {
     "point_cloud": Representation("massgen.representations.point_cloud", ("max_constituents",)),
     "image": Representation("massgen.representations.image", ("image_pixels",)),
     "log_cloud": Representation("massgen.representations.log_cloud", ("max_constituents",)),
+    **{
+        f"tree_{order}": Representation(
+            "massgen.representations.tree", ("max_constituents",), (("order", order),)
+        )
+        for order in TREE_ORDERS
+    },
 }
 
 MODELS: dict[str, Model] = {
@@ -55,6 +69,13 @@ MODELS: dict[str, Model] = {
     "particlenet_lite": Model("massgen.models.particlenet:build", "point_cloud"),
     "cnn": Model("massgen.models.cnn:build", "image"),
     "fcn": Model("massgen.models.fcn:build", "point_cloud"),
+    **{
+        f"recnn{kind}_{order}": Model(
+            f"massgen.models.recnn:build_{build}", f"tree_{order}", "recnn"
+        )
+        for kind, build in (("", "simple"), ("_gated", "gated"))
+        for order in TREE_ORDERS
+    },
 }
 
 METHODS: dict[str, str] = {

@@ -10,7 +10,7 @@ from massgen import params, paths
 from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.executor import requested_executor
-from massgen.grid import SPLITS, ZOOMS
+from massgen.grid import SCENARIOS, SPLITS, ZOOMS
 from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.resources import dataset_jets, training_minutes
 from massgen.samples import of_study, window_samples
@@ -43,6 +43,7 @@ wildcard_constraints:
     method="|".join(METHODS),
     sources=r"\d+(-\d+)*",
     class_set="|".join(params.class_sets(config)),
+    scenario="|".join(SCENARIOS),
     seed=r"\d+",
 
 
@@ -361,6 +362,64 @@ def anti_qcd_outputs():
     ]
 
 
+SCENARIOS_RUN = config["robustness"]["scenarios"]  # seed 003's perturbations, in order
+
+
+def all_classes_chunks(wildcards):
+    """Selected chunks of every training class (class set "all"), as named inputs."""
+    return {
+        sample: expand(
+            paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
+        )
+        for group in CLASS_SETS[params.ALL_CLASSES]
+        for sample in group
+    }
+
+
+def robustness_rows(wildcards=None):
+    """(model, method) of every tagger of class set "all": the rows of seed 003's tables."""
+    return [
+        (model, method)
+        for model, method, class_set in params.classifier_grid(config)
+        if class_set == params.ALL_CLASSES
+    ]
+
+
+def robustness_datasets(wildcards):
+    """Test datasets of class set "all" in the job's model's representation, one per
+    scenario of robustness.scenarios (nominal: the test split itself)."""
+    representation = params.model_representation(config, wildcards.model)
+    return [
+        (
+            classifier_dataset(wildcards, "test", params.ALL_CLASSES)[0]
+            if scenario == "nominal"
+            else paths.ROBUSTNESS_DATASET.format(
+                study=STUDY, representation=representation, scenario=scenario
+            )
+        )
+        for scenario in SCENARIOS_RUN
+    ]
+
+
+def every_robustness_score(wildcards=None):
+    """Robustness metrics of every tagger of class set "all" and seed."""
+    return [
+        paths.ROBUSTNESS_METRICS.format(
+            study=STUDY, model=model, method=method, seed=seed
+        )
+        for model, method in robustness_rows()
+        for seed in range(config["training"]["seeds"])
+    ]
+
+
+def recursive_outputs():
+    """What seed 003's study builds by default: its tables and cutflow."""
+    return [
+        paths.ROBUSTNESS_TABLES.format(study=STUDY),
+        paths.CUTFLOW_TABLE.format(study=STUDY),
+    ]
+
+
 def image_masses():
     """Masses shown in Fig. 1: up to four, spread over the study's grid."""
     masses = sorted(config["masses"])
@@ -372,9 +431,12 @@ def image_masses():
 
 def final_outputs():
     """Everything the default target builds: figures, score table, indices, cutflows, HepMC3
-    (the anti-QCD study: :func:`anti_qcd_outputs`)."""
+    (the anti-QCD study: :func:`anti_qcd_outputs`; seed 003's: :func:`recursive_outputs`).
+    """
     if config["kind"] == "anti_qcd":
         return anti_qcd_outputs()
+    if config["kind"] == "recursive":
+        return recursive_outputs()
     out = expand(paths.INDEX, study=STUDY, mass=config["masses"], split=SPLITS)
     out.append(paths.CUTFLOW_TABLE.format(study=STUDY))
     out.append(paths.DETECTOR_RESPONSE.format(study=STUDY))

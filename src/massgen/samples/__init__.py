@@ -14,6 +14,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from massgen.grid import CLASSIFIER_KINDS
 from massgen.registry import FAMILIES
 
 
@@ -110,7 +111,7 @@ def of_study(config: dict) -> list[Sample]:
     mass_generalisation``) those of :func:`study_samples`; for seed 004's anti-QCD study
     its training classes, its unseen signals and the samples its class sets add (config
     ``anti_qcd``)."""
-    if config["kind"] == "anti_qcd":
+    if config["kind"] in CLASSIFIER_KINDS:
         section = config["anti_qcd"]
         names = section["classes"] + section["unseen"] + augmentation_samples(section)
         return [parse_sample(name) for name in names]
