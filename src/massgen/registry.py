@@ -48,6 +48,7 @@ FAMILIES: dict[str, str] = {
     "wprime": "massgen.samples.wprime",
     "ttbar_zprime": "massgen.samples.ttbar_zprime",
     "hh4b": "massgen.samples.hh4b",
+    "hidden_valley": "massgen.samples.hidden_valley",
 }
 
 REPRESENTATIONS: dict[str, Representation] = {
