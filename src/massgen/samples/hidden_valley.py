@@ -15,9 +15,11 @@ UpdateHistory.xml, shipped with pythia8mc in share/Pythia8/xmldoc):
 - ``HiddenValley:bmqv2 = 1.9`` (8.307: the Lund b times the squared HV-quark mass,
   dimensionless) -> ``HiddenValley:setabsigma = 2`` and ``HiddenValley:bLund = 1.9 /
   m_qv^2`` in GeV^-2 (8.313 "replaces the previous bmqv2 ... It is possible to reproduce
-  the old behaviour within the setabsigma = 2 option"); m_qv is the constituent mass,
-  the mass Pythia's HV quarks carry.
-- ``HiddenValley:sigmamqv`` (not set by the seed, so 8.307's default 0.5 times m_qv) ->
+  the old behaviour within the setabsigma = 2 option"); m_qv is the mass of the first HV
+  quark, 4900101, the constituent mass (8.307's HVStringZ::init: bLund = bmqv2 /
+  m0(4900101)^2).
+- ``HiddenValley:sigmamqv`` (not set by the seed, so 8.307's default 0.5; its
+  HVStringPT::init: sigma = sigmamqv m0(4900101)) ->
   ``HiddenValley:sigmaLund = 0.5 m_qv`` GeV, the same 8.313 note; ``HiddenValley:aLund =
   0.1`` is read only with ``setabsigma = 2``, which the two lines above need anyway.
 - ``HiddenValley:rFactqv = 1.0`` (one value for all HV quarks) ->
