@@ -113,29 +113,27 @@ def smoke_run(tmp_path_factory) -> Path:
 
 
 ANTI_QCD_SMOKE = REPO / "tests" / "anti_qcd_smoke.yaml"
+RECURSIVE_SMOKE = REPO / "tests" / "recursive_smoke.yaml"
+
+
+def study_run(tmp_path_factory, name: str, configfile: Path) -> Path:
+    """A tiny study (``configfile``) run locally on 2 cores in a fresh folder."""
+    workdir = tmp_path_factory.mktemp(name)
+    done = snakemake(workdir, "--configfile", str(configfile), "--cores", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir
 
 
 @pytest.fixture(scope="session")
 def anti_qcd_run(tmp_path_factory) -> Path:
-    """tests/anti_qcd_smoke.yaml (seed 004's study, tiny) run locally on 2 cores, once
-    per session."""
-    workdir = tmp_path_factory.mktemp("anti_qcd")
-    done = snakemake(workdir, "--configfile", str(ANTI_QCD_SMOKE), "--cores", "2")
-    assert done.returncode == 0, done.stderr[-3000:]
-    return workdir
-
-
-RECURSIVE_SMOKE = REPO / "tests" / "recursive_smoke.yaml"
+    """tests/anti_qcd_smoke.yaml (seed 004's study, tiny), once per session."""
+    return study_run(tmp_path_factory, "anti_qcd", ANTI_QCD_SMOKE)
 
 
 @pytest.fixture(scope="session")
 def recursive_run(tmp_path_factory) -> Path:
-    """tests/recursive_smoke.yaml (seed 003's study, tiny) run locally on 2 cores, once
-    per session."""
-    workdir = tmp_path_factory.mktemp("recursive")
-    done = snakemake(workdir, "--configfile", str(RECURSIVE_SMOKE), "--cores", "2")
-    assert done.returncode == 0, done.stderr[-3000:]
-    return workdir
+    """tests/recursive_smoke.yaml (seed 003's study, tiny), once per session."""
+    return study_run(tmp_path_factory, "recursive", RECURSIVE_SMOKE)
 
 
 KITS = REPO.parent / "shared" / "tools"
