@@ -82,6 +82,25 @@ class RecursiveEncoder(nn.Module):
         return out.index_copy(0, has_root.nonzero().squeeze(1), h[roots[has_root]])
 
 
+def node_by_node(encoder: RecursiveEncoder, x: torch.Tensor) -> torch.Tensor:
+    """Root embeddings (n_jets, hidden) by the recursion one node at a time, a recursive
+    call per child from each jet's root: the definition the level-batched
+    :meth:`RecursiveEncoder.forward` must equal (tests), and the baseline of its speed
+    (benchmarks/bench_recnn.py). Padding rows are never reached from a root."""
+    f = encoder.n_features
+
+    def embed(jet: int, node: int) -> torch.Tensor:
+        row = x[jet, node]
+        u = torch.relu(encoder.content(row[:f]))
+        left, right = int(row[f]), int(row[f + 1])
+        if left < 0:
+            return u
+        h_left, h_right = embed(jet, left), embed(jet, right)
+        return encoder.combine(h_left[None], h_right[None], u[None])[0]
+
+    return torch.stack([embed(jet, 0) for jet in range(len(x))])
+
+
 class RecNN(Tagger):
     """A recursive network on jet trees returning class logits."""
 
