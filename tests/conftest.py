@@ -114,6 +114,7 @@ def smoke_run(tmp_path_factory) -> Path:
 
 ANTI_QCD_SMOKE = REPO / "tests" / "anti_qcd_smoke.yaml"
 RECURSIVE_SMOKE = REPO / "tests" / "recursive_smoke.yaml"
+DARK_SHOWERS_SMOKE = REPO / "tests" / "dark_showers_smoke.yaml"
 
 
 def study_run(tmp_path_factory, name: str, configfile: Path) -> Path:
@@ -134,6 +135,12 @@ def anti_qcd_run(tmp_path_factory) -> Path:
 def recursive_run(tmp_path_factory) -> Path:
     """tests/recursive_smoke.yaml (seed 003's study, tiny), once per session."""
     return study_run(tmp_path_factory, "recursive", RECURSIVE_SMOKE)
+
+
+@pytest.fixture(scope="session")
+def dark_showers_run(tmp_path_factory) -> Path:
+    """tests/dark_showers_smoke.yaml (seed 001's search, tiny), once per session."""
+    return study_run(tmp_path_factory, "dark_showers", DARK_SHOWERS_SMOKE)
 
 
 KITS = REPO.parent / "shared" / "tools"

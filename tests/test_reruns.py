@@ -227,6 +227,17 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "anti_qcd.class_sets": ({"qcd_top": [["qcd_dijet"], ["ttbar_zprime_m1500"]]}, {}),
     # Seed 003's perturbations score the recursive study only (test_recursive.py).
     "robustness.scenarios": (["nominal", "soft"], {}),
+    # Seed 001's search is another study (its reruns: test_dark_showers.py).
+    "dark_showers.signals": (["hv_direct_lambda10"], {}),
+    "dark_showers.background": ("qcd_dijet", {}),
+    "dark_showers.events.signal": (100, {}),
+    "dark_showers.events.background": (100, {}),
+    "dark_showers.parton_cuts.pt_min": (600.0, {}),
+    "dark_showers.parton_cuts.mjj_min": (2500.0, {}),
+    "dark_showers.jet_pt_min": (800.0, {}),
+    "dark_showers.jet_eta_max": (1.5, {}),
+    "dark_showers.signal_region": ([4800.0, 5500.0], {}),
+    "dark_showers.sidebands": ([[4300.0, 4700.0]], {}),
     # Another study altogether: its own rerun table is in test_anti_qcd.py.
     "kind": (None, {}),
 }
@@ -266,7 +277,7 @@ def dry_run(workdir, config: dict, tmp_path, name: str, *extra: str) -> dict[str
     path.write_text(yaml.safe_dump(config))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = snakemake(workdir, "--configfile", str(path), "-n", "--quiet", "rules", *extra, env=env)
-    assert done.returncode == 0, f"{name}: {done.stderr[-3000:]}"
+    assert done.returncode == 0, f"{name}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
     return job_counts(done.stdout)
 
 

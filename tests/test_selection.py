@@ -14,6 +14,7 @@ from massgen.selection import (
     in_window,
     merge_cutflows,
     select_jets,
+    window_flags,
     window_index,
 )
 
@@ -91,13 +92,13 @@ def test_cutflow_counts_and_merge():
             {"sample": "qcd", "n_generated": 600, "n_parton_cuts": 590, "sigma_fb": 1.0},
             np.ones(600),
             jets,
-            [150, 600],
+            window_flags(jets, "qcd", [150, 600]),
         ),
         chunk_cutflow(
             {"sample": "qcd", "n_generated": 400, "n_parton_cuts": 400, "sigma_fb": 2.0},
             np.ones(400),
             jets,
-            [150, 600],
+            window_flags(jets, "qcd", [150, 600]),
         ),
     ]
     assert flows[0]["pt_cut"] == len(jets)

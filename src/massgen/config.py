@@ -97,11 +97,7 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
     for i, mass in enumerate(config["learning_curve"]["masses"]):
         if mass not in config["masses"]:
             raise ConfigError(f"learning_curve.masses[{i}]: {mass} is not in masses")
-    if config["jets"]["n_leading"] != 1:
-        raise ConfigError(
-            "jets.n_leading: the mass-window selection takes the leading jet alone; "
-            "set 1 (several jets per event are for two-jet selections)"
-        )
+    _check_leading_jets(config)
     epochs = [epoch for epoch, _ in config["training"]["learning_rate_schedule"]]
     if epochs != sorted(set(epochs)):
         raise ConfigError(
@@ -109,9 +105,57 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         )
     _check_registered(config, schema)
     _check_anti_qcd(config)
+    _check_dark_showers(config)
     _check_lhe_files(config)
     _check_events_study(config)
     return config
+
+
+def _check_leading_jets(config: dict) -> None:
+    """Seed 001's search selects the two leading jets; every other study the leading one."""
+    if config["kind"] == "weak_supervision":
+        if config["jets"]["n_leading"] != 2:
+            raise ConfigError(
+                "jets.n_leading: kind weak_supervision selects the two leading jets; set 2"
+            )
+    elif config["jets"]["n_leading"] != 1:
+        raise ConfigError(
+            "jets.n_leading: the selections of this kind take the leading jet alone; "
+            "set 1 (two jets per event are for kind weak_supervision)"
+        )
+
+
+def _check_dark_showers(config: dict) -> None:
+    """Seed 001's signals are dark showers (family hidden_valley) and its background a
+    label-0 sample, each once; its dijet-mass intervals are ordered and the sidebands
+    do not overlap the signal region."""
+    section = config["dark_showers"]
+    for key, name in [("background", section["background"])] + [
+        (f"signals[{i}]", name) for i, name in enumerate(section["signals"])
+    ]:
+        try:
+            sample = parse_sample(name)
+        except ValueError as exc:
+            raise ConfigError(f"dark_showers.{key}: {exc}") from exc
+        if key == "background" and sample.label != 0:
+            raise ConfigError(f"dark_showers.background: {name} is a signal, not a background")
+        if key != "background" and sample.family != "hidden_valley":
+            raise ConfigError(
+                f"dark_showers.{key}: {name} is not a dark shower (family hidden_valley, "
+                "e.g. hv_indirect_lambda10)"
+            )
+    low, high = section["signal_region"]
+    if low >= high:
+        raise ConfigError(f"dark_showers.signal_region: [{low:g}, {high:g}] GeV is empty")
+    for i, (side_low, side_high) in enumerate(section["sidebands"]):
+        key = f"dark_showers.sidebands[{i}]"
+        if side_low >= side_high:
+            raise ConfigError(f"{key}: [{side_low:g}, {side_high:g}] GeV is empty")
+        if side_low < high and side_high > low:
+            raise ConfigError(
+                f"{key}: [{side_low:g}, {side_high:g}] GeV overlaps the signal region "
+                f"[{low:g}, {high:g}] GeV"
+            )
 
 
 def _check_events_study(config: dict) -> None:

@@ -126,8 +126,20 @@ def selection(config: dict) -> dict:
 
     The founding study cuts pT_J > ``cuts.jet_pt_min`` and flags its mass windows; the
     classifier studies (anti-QCD, recursive) keep the jets in ``anti_qcd.pt_window`` and
-    have no windows."""
+    have no windows; seed 001's search cuts both leading jets and flags the dijet mass's
+    signal region and sidebands (``dark_showers``)."""
     fractions = {split: config["split"][split] for split in SPLITS}
+    if config["kind"] == "weak_supervision":
+        section = config["dark_showers"]
+        return {
+            "jet_pt_min": section["jet_pt_min"],
+            "jet_eta_max": section["jet_eta_max"],
+            "regions": {
+                "signal_region": [list(section["signal_region"])],
+                "sidebands": [list(band) for band in section["sidebands"]],
+            },
+            "fractions": fractions,
+        }
     if config["kind"] in CLASSIFIER_KINDS:
         low, high = config["anti_qcd"]["pt_window"]
         return {"masses": [], "jet_pt_min": low, "jet_pt_max": high, "fractions": fractions}

@@ -74,6 +74,7 @@ MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculp
 COMPARISON = "model_comparison"  # domain scores of every model on one split (two models or more)
 LEARNING_CURVES = "learning_curves"  # AUC against training jets per class (learning_curve)
 ANOMALY_MASS = "anti_qcd/{model}/{method}/{class_set}"  # seed 004's Figs. 6-7, per classifier
+DIJET_MASS = "dijet_mass"  # seed 001's Fig. 1: M_jj of the selected events, SR and SB
 
 
 def plot(name: str, ext: str = "png") -> str:

@@ -2,9 +2,10 @@
 
 Cuts after the detector: for the founding study (paper Sec. III) pT_J > 1.2 TeV and, per
 target mass, |m_J - m_Z'| < m_Z' / 4; for seed 004's anti-QCD study (Sec. 3.1) a pT
-window, 550 < pT_J < 650 GeV, and no mass cut. The split is assigned per event by a hash
-of (sample, event id), never per window, so one QCD jet sits in the same split for every
-window.
+window, 550 < pT_J < 650 GeV, and no mass cut; for seed 001's search (Table 1b) two
+jets with pT > 750 GeV and |eta| < 2, and the dijet mass's signal region and sidebands.
+The split is assigned per event by a hash of (sample, event id), never per window, so
+one QCD jet sits in the same split for every window.
 """
 
 from __future__ import annotations
@@ -63,29 +64,86 @@ def select_jets(
     return ak.zip(fields, depth_limit=1)
 
 
+def dijet_mass(jets: ak.Array) -> np.ndarray:
+    """Invariant mass (GeV) of each event's two leading jets (jet_pt, jet_eta, jet_phi,
+    jet_e: lists of at least two, GeV and radians)."""
+    pt, eta, phi, e = (
+        ak.to_numpy(jets[field][:, :2]).astype(np.float64)
+        for field in ("jet_pt", "jet_eta", "jet_phi", "jet_e")
+    )
+    px, py, pz = (
+        (pt * np.cos(phi)).sum(1),
+        (pt * np.sin(phi)).sum(1),
+        (pt * np.sinh(eta)).sum(1),
+    )
+    return np.sqrt(np.maximum(e.sum(1) ** 2 - px**2 - py**2 - pz**2, 0.0))
+
+
+def in_intervals(value: np.ndarray, intervals: list[list[float]]) -> np.ndarray:
+    """Whether each value lies in one of the [low, high) intervals."""
+    return np.any([(value >= low) & (value < high) for low, high in intervals], axis=0)
+
+
+def select_dijets(
+    jets: ak.Array,
+    sample: str,
+    fractions: dict[str, float],
+    *,
+    jet_pt_min: float,
+    jet_eta_max: float,
+    regions: dict[str, list[list[float]]],
+) -> ak.Array:
+    """Events whose two leading jets both have pT > ``jet_pt_min`` (GeV) and |eta| <
+    ``jet_eta_max`` (seed 001, Table 1b), their two jets (the per-jet fields as lists of
+    two, leading first), the dijet mass ``mjj`` (GeV), the split, and per region of
+    ``regions`` (name: dijet-mass intervals [low, high) in GeV, e.g. the signal region
+    and the sidebands) a flag ``window_<name>``."""
+    jets = jets[ak.num(jets.jet_pt) >= 2]
+    pt, eta = ak.to_numpy(jets.jet_pt[:, :2]), ak.to_numpy(jets.jet_eta[:, :2])
+    jets = jets[np.all((pt > jet_pt_min) & (np.abs(eta) < jet_eta_max), axis=1)]
+    per_jet = [name for name in ak.fields(jets) if name.startswith(("jet_", "n_const", "const"))]
+    fields = {name: jets[name] for name in ak.fields(jets) if name not in per_jet}
+    fields |= {name: jets[name][:, :2] for name in per_jet}
+    mjj = dijet_mass(jets)
+    fields["mjj"] = mjj
+    fields["split"] = assign_split(sample, ak.to_numpy(jets.event_id), fractions)
+    for name, intervals in regions.items():
+        fields[f"window_{name}"] = in_intervals(mjj, intervals)
+    return ak.zip(fields, depth_limit=1)
+
+
 STEPS = ("generated", "parton_cuts", "after_detector", "pt_cut")
 
 
-def chunk_cutflow(
-    metadata: dict, reco_weight: np.ndarray, selected: ak.Array, masses: list[int]
-) -> dict:
+def window_flags(selected: ak.Array, sample: str, windows: list[int] | list[str]) -> dict:
+    """The flag of each window a sample's selected events enter, by the window's name:
+    a mass window (int, GeV) only for the samples it takes (:meth:`Sample.enters_window`),
+    a dijet-mass region (str) for every sample."""
+    entering = parse_sample(sample).enters_window
+    return {
+        str(w): ak.to_numpy(selected[f"window_{w}"])
+        for w in windows
+        if isinstance(w, str) or entering(w)
+    }
+
+
+def chunk_cutflow(metadata: dict, reco_weight: np.ndarray, selected: ak.Array, flags: dict) -> dict:
     """Event counts of one chunk after each step, their sums of event weights, and its
     cross-section in fb.
 
-    Steps: generated (parton-level MET cut), parton cuts (|eta| < 2), after detector
-    (a jet was reconstructed; ``reco_weight`` holds those events' weights), pT cut, and
-    the mass window(s) of the sample. Unweighted events (Pythia's own) weigh 1 each.
+    Steps: generated (with the sample's parton-level cuts), parton cuts (the |eta| cut),
+    after detector (a jet was reconstructed; ``reco_weight`` holds those events'
+    weights), pT cut (the jet cuts: pT, and |eta| for two-jet selections), and each
+    window of ``flags`` (:func:`window_flags`). Unweighted events (Pythia's own) weigh 1
+    each.
     """
-    sample = metadata["sample"]
-    entering = parse_sample(sample).enters_window
     weight = event_weights(selected)
-    flags = {str(m): ak.to_numpy(selected[f"window_{m}"]) for m in masses if entering(m)}
     generated = metadata.get(
         "weights",
         {"generated": metadata["n_generated"], "parton_cuts": metadata["n_parton_cuts"]},
     )
     return {
-        "sample": sample,
+        "sample": metadata["sample"],
         "generated": metadata["n_generated"],
         "parton_cuts": metadata["n_parton_cuts"],
         "after_detector": len(reco_weight),
@@ -136,25 +194,39 @@ def select_chunk(
     selected_path: str,
     cutflow_path: str,
     *,
-    masses: list[int],
     fractions: dict[str, float],
     jet_pt_min: float,
+    masses: list[int] | None = None,
     jet_pt_max: float | None = None,
     window_fraction: float | None = None,
+    jet_eta_max: float | None = None,
+    regions: dict[str, list[list[float]]] | None = None,
 ) -> dict:
-    """Apply the reco cuts (:func:`select_jets`) to one chunk; write its selected jets and
-    its cutflow."""
+    """Apply the reco cuts to one chunk: the leading jet's (:func:`select_jets`), or with
+    ``regions`` the two leading jets' (:func:`select_dijets`); write its selected events
+    and its cutflow."""
     jets = read_parquet(jets_path)
-    selected = select_jets(
-        jets,
-        sample,
-        masses,
-        fractions,
-        jet_pt_min=jet_pt_min,
-        jet_pt_max=jet_pt_max,
-        window_fraction=window_fraction,
-    )
-    flow = chunk_cutflow(read_json(metadata_path), event_weights(jets), selected, masses)
+    if regions is None:
+        selected = select_jets(
+            jets,
+            sample,
+            masses,
+            fractions,
+            jet_pt_min=jet_pt_min,
+            jet_pt_max=jet_pt_max,
+            window_fraction=window_fraction,
+        )
+    else:
+        selected = select_dijets(
+            jets,
+            sample,
+            fractions,
+            jet_pt_min=jet_pt_min,
+            jet_eta_max=jet_eta_max,
+            regions=regions,
+        )
+    flags = window_flags(selected, sample, list(regions) if regions is not None else masses)
+    flow = chunk_cutflow(read_json(metadata_path), event_weights(jets), selected, flags)
     write_parquet(selected, selected_path)
     write_json(flow, cutflow_path)
     return flow
@@ -339,7 +411,7 @@ def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:
     sample whose events carry weights, their sums of weights); written and returned."""
     flows = [read_json(p) for p in cutflow_paths]
     lines = [
-        "| sample | sigma (fb) | generated | parton cuts | after detector | pT cut | mass windows |",
+        "| sample | sigma (fb) | generated | parton cuts | after detector | pT cut | windows |",
         "|---|---|---|---|---|---|---|",
     ]
     for f in flows:

@@ -412,6 +412,24 @@ def every_robustness_score(wildcards=None):
     ]
 
 
+def selected_chunks_by_sample(wildcards=None):
+    """Selected chunks of every sample of the study, as named inputs."""
+    return {
+        sample: expand(
+            paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
+        )
+        for sample in SAMPLES
+    }
+
+
+def dark_shower_outputs():
+    """What seed 001's search builds by default: its cutflow and dijet-mass figure."""
+    return [
+        paths.CUTFLOW_TABLE.format(study=STUDY),
+        paths.plot(paths.DIJET_MASS).format(study=STUDY),
+    ]
+
+
 def recursive_outputs():
     """What seed 003's study builds by default: its tables and cutflow."""
     return [
@@ -431,12 +449,15 @@ def image_masses():
 
 def final_outputs():
     """Everything the default target builds: figures, score table, indices, cutflows, HepMC3
-    (the anti-QCD study: :func:`anti_qcd_outputs`; seed 003's: :func:`recursive_outputs`).
+    (the anti-QCD study: :func:`anti_qcd_outputs`; seed 003's: :func:`recursive_outputs`;
+    seed 001's: :func:`dark_shower_outputs`).
     """
     if config["kind"] == "anti_qcd":
         return anti_qcd_outputs()
     if config["kind"] == "recursive":
         return recursive_outputs()
+    if config["kind"] == "weak_supervision":
+        return dark_shower_outputs()
     out = expand(paths.INDEX, study=STUDY, mass=config["masses"], split=SPLITS)
     out.append(paths.CUTFLOW_TABLE.format(study=STUDY))
     out.append(paths.DETECTOR_RESPONSE.format(study=STUDY))

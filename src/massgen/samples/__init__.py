@@ -63,6 +63,12 @@ def anti_qcd_events(sample: Sample, config: dict) -> int:
     return section["events"]["augmented"]
 
 
+def dark_shower_events(sample: Sample, config: dict) -> int:
+    """Events generated for a sample of seed 001's search: ``dark_showers.events.signal``
+    per dark-shower benchmark, ``dark_showers.events.background`` for the QCD dijets."""
+    return config["dark_showers"]["events"]["background" if sample.label == 0 else "signal"]
+
+
 def class_set_groups(spec: list | dict) -> list[list[str]]:
     """The groups of samples of one ``anti_qcd.class_sets`` entry: the entry itself (a list
     of groups) or its ``groups`` (an entry that also sets ``mass_bin_width`` or
@@ -110,7 +116,11 @@ def of_study(config: dict) -> list[Sample]:
     """The samples a study generates: for the founding study (``kind:
     mass_generalisation``) those of :func:`study_samples`; for seed 004's anti-QCD study
     its training classes, its unseen signals and the samples its class sets add (config
-    ``anti_qcd``)."""
+    ``anti_qcd``); for seed 001's search (``kind: weak_supervision``) the QCD dijets and
+    the dark-shower benchmarks (config ``dark_showers``)."""
+    if config["kind"] == "weak_supervision":
+        section = config["dark_showers"]
+        return [parse_sample(name) for name in [section["background"], *section["signals"]]]
     if config["kind"] in CLASSIFIER_KINDS:
         section = config["anti_qcd"]
         names = section["classes"] + section["unseen"] + augmentation_samples(section)

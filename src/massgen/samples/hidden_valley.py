@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 
-from massgen.samples import Sample, anti_qcd_events
+from massgen.samples import Sample, anti_qcd_events, dark_shower_events
 
 LABEL = 1
 PROCESS = "f fbar -> Z' -> q_D qbar_D, Hidden Valley shower and hadronisation"
@@ -92,7 +92,9 @@ def parameters(sample: Sample) -> tuple[str, int]:
 
 
 def n_events(sample: Sample, config: dict) -> int:
-    """Events of the sample in a classifier study."""
+    """Events of the sample in seed 001's search, or in a classifier study."""
+    if config["kind"] == "weak_supervision":
+        return dark_shower_events(sample, config)
     return anti_qcd_events(sample, config)
 
 

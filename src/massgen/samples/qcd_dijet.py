@@ -1,15 +1,17 @@
 """Family ``qcd_dijet``: QCD 2 -> 2 jets, seed 004's QCD class (p p -> j j with light
-quarks and gluons). Sample ``qcd_dijet``, class label 0 (background).
+quarks and gluons) and seed 001's background. Sample ``qcd_dijet``, class label 0
+(background).
 
 Pythia alone, ``HardQCD:all`` with new quark pairs of u, d, s and c
 (``HardQCD:nQuarkNew = 4``: the seed's j = u, d, c, s, g; b enters only from the proton),
-above the parton pT cut ``anti_qcd.parton_pt_min``.
+above the parton pT cut ``anti_qcd.parton_pt_min``; in seed 001's search (kind
+weak_supervision) above ``dark_showers.parton_cuts``: pT and the parton pair's mass.
 """
 
 from __future__ import annotations
 
 from massgen.generation.settings import parton_pt_cut
-from massgen.samples import Sample, anti_qcd_events
+from massgen.samples import Sample, anti_qcd_events, dark_shower_events
 
 LABEL = 0
 PROCESS = "hard QCD 2 -> 2"
@@ -28,12 +30,21 @@ def parse(name: str) -> Sample | None:
 
 
 def n_events(sample: Sample, config: dict) -> int:
-    """Events of the sample in the anti-QCD study."""
+    """Events of the sample in seed 001's search or a classifier study."""
+    if config["kind"] == "weak_supervision":
+        return dark_shower_events(sample, config)
     return anti_qcd_events(sample, config)
 
 
 def phase_space(sample: Sample, config: dict) -> list[str]:
-    """The parton pT cut."""
+    """The parton pT cut; in seed 001's search also the parton pair's mass cut (its
+    M_jj > 3 TeV)."""
+    if config["kind"] == "weak_supervision":
+        cuts = config["dark_showers"]["parton_cuts"]
+        return [
+            f"PhaseSpace:pTHatMin = {cuts['pt_min']}",
+            f"PhaseSpace:mHatMin = {cuts['mjj_min']}",
+        ]
     return parton_pt_cut(config)
 
 
