@@ -24,7 +24,7 @@ from massgen.detector.validate import compare
 from massgen.errors import InputFileError
 from massgen.files import read_parquet, write_parquet
 from massgen.generation.hepmc import read_hepmc
-from massgen.jets import leading_jets
+from massgen.jets import cluster_file, leading_jets
 
 from .conftest import REPO
 
@@ -67,6 +67,42 @@ def test_jet_mass_and_pt_agree(both, radius):
     for field, rel in (("jet_mass", 0.05), ("jet_pt", 0.02)):
         a, b = (np.median(ak.to_numpy(j[field])) for j in (ours, delphes))
         assert a == pytest.approx(b, rel=rel), field
+
+
+def test_tower_multiplicity_and_energy_agree(both):
+    ours = both[0]
+    for measure, rel in ((ak.num, 0.05), (lambda t: ak.sum(t.pt, axis=1), 0.02)):
+        a, b = (float(ak.mean(measure(x.towers))) for x in both)
+        assert a == pytest.approx(b, rel=rel)
+    assert set(np.unique(ak.to_numpy(ak.flatten(ours.towers.kind)))) == {card.TOWER}
+    assert ak.all(ours.towers.mass == 0)
+    assert ak.all(ours.towers.charge == 0)
+
+
+@pytest.mark.parametrize("source", ["ours", "delphes"])
+def test_every_neutral_candidate_sits_on_its_tower(both, source):
+    """SimpleCalorimeter makes a neutral from a tower's unexplained energy, at the
+    tower's (smeared) position and with at most its energy: so in Delphes' output and
+    ours, each photon and neutral hadron has a tower at its exact (eta, phi)."""
+    events = both[0] if source == "ours" else both[1]
+    for event in events[:50]:
+        towers = {(t["eta"], t["phi"]): t["pt"] for t in event.towers.to_list()}
+        for c in event.candidates[event.candidates.kind != TRACK].to_list():
+            assert towers[(c["eta"], c["phi"])] >= c["pt"] * (1 - 1e-6)
+
+
+def test_tower_jets_agree_with_delphes_and_with_eflow_jets(both):
+    ours, delphes = (leading_jets(x, 1.0, inputs="towers") for x in both)
+    eflow = leading_jets(both[1], 1.0)
+    for field, rel in (("jet_mass", 0.05), ("jet_pt", 0.02)):
+        a, b = (np.median(ak.to_numpy(j[field])) for j in (ours, delphes))
+        assert a == pytest.approx(b, rel=rel), field
+    assert set(np.unique(ak.to_numpy(ak.flatten(ours.constituents.kind)))) == {card.TOWER}
+    # Towers merge what particle flow resolves: fewer constituents, the same jet pT.
+    assert ak.mean(delphes.n_constituents) < 0.8 * ak.mean(eflow.n_constituents)
+    assert np.median(ak.to_numpy(delphes.jet_pt)) == pytest.approx(
+        np.median(ak.to_numpy(eflow.jet_pt)), rel=0.03
+    )
 
 
 @pytest.mark.parametrize("name", [ZZ_DELPHES, ZJET_DELPHES])
@@ -273,3 +309,13 @@ def test_delphes_events_take_their_weights_from_the_generated_events(tmp_path, t
     write_parquet(ak.zip({"event_id": numbers + 1, "weight": weights}), events)
     with pytest.raises(InputFileError, match="not those of"):
         delphes_to_reco(testdata / ZZ_DELPHES, events, tmp_path / "other.parquet")
+
+
+def test_clustering_towers_of_a_reco_file_without_them_says_so(tmp_path, testdata):
+    reco = read_delphes(testdata / ZZ_DELPHES)[:5]
+    path = tmp_path / "reco.parquet"
+    write_parquet(reco[[f for f in reco.fields if f != "towers"]], path)
+    with pytest.raises(InputFileError, match=r"reco\.parquet: no towers"):
+        cluster_file(str(path), str(tmp_path / "jets.parquet"), 1.0, 1, "towers")
+    assert not (tmp_path / "jets.parquet").exists()
+    assert cluster_file(str(path), str(tmp_path / "jets.parquet"), 1.0, 1, "eflow") == 5

@@ -30,7 +30,8 @@ def test_model_names_give_the_tree_order_and_gating():
     assert recnn_variant("recnn_kt") == ("kt", False)
     assert recnn_variant("recnn_gated_desc_pt") == ("desc_pt", True)
     assert recnn_variant("pfn") is None
-    assert {recnn_variant(f"recnn_{o}") for o in ("kt", "cambridge")} <= set(SEED_TABLE_I)
+    for rows in SEED_TABLE_I.values():
+        assert {recnn_variant(f"recnn_{o}") for o in ("kt", "cambridge")} <= set(rows)
 
 
 def test_figures_of_merit():
@@ -56,7 +57,7 @@ def test_tables_pair_each_seeds_perturbed_auc_with_its_nominal():
         }
         for seed in range(2)
     ]
-    text = tables(metrics, [("recnn_kt", "baseline")])
+    text = tables(metrics, [("recnn_kt", "baseline")], "eflow")
     table_one = next(line for line in text.splitlines() if line.startswith("| recnn_kt"))
     assert "0.9050 ± 0.0050" in table_one
     assert "0.9185 ± 0.0006" in table_one
@@ -64,6 +65,13 @@ def test_tables_pair_each_seeds_perturbed_auc_with_its_nominal():
     soft = next(line for line in text.splitlines() if line.startswith("| soft | recnn_kt"))
     assert "-0.0100 ± 0.0000" in soft  # paired: each seed lost exactly 0.01
     assert "-0.0006" in soft  # the seed's soft minus nominal, 0.9179 - 0.9185
+    # Jets of towers stand beside the seed's tower rows; its Table II has none.
+    towers = tables(metrics, [("recnn_kt", "baseline")], "towers")
+    table_one = next(line for line in towers.splitlines() if line.startswith("| recnn_kt"))
+    assert "0.8807 ± 0.0010" in table_one
+    assert "24.1 ± 0.6" in table_one
+    soft = next(line for line in towers.splitlines() if line.startswith("| soft | recnn_kt"))
+    assert soft.endswith("|  |  |  |")
 
 
 @pytest.mark.parametrize(

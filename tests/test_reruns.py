@@ -148,6 +148,7 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "images.delphes": ("docker://example.org/delphes:9", {}),
     "jets.radius": (0.8, from_chunks("cluster_jets", 4, 3)),
     "jets.n_leading": (None, {}),  # the study's selection takes one jet: test_config.py
+    "jets.inputs": ("towers", from_chunks("cluster_jets", 4, 3)),
     "datasets.max_constituents": (50, from_datasets()),
     "datasets.image_pixels": (25, {}),  # no model of the smoke study reads images
     "extensions": (["tests.toy_extension"], {}),

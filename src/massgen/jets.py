@@ -1,4 +1,5 @@
-"""Jet clustering: anti-kt on particle-flow candidates with FastJet's vectorised interface.
+"""Jet clustering: anti-kt on particle-flow candidates or calorimeter towers (config
+``jets.inputs``) with FastJet's vectorised interface.
 
 For every event the ``n_jets`` leading jets (highest pT) are kept with their
 four-vectors, masses and constituents (pt, eta, phi, charge, pid, kind) ordered by
@@ -15,6 +16,7 @@ import fastjet
 import numpy as np
 
 from massgen.detector.card import INVISIBLE
+from massgen.errors import InputFileError
 from massgen.files import read_parquet, write_parquet
 from massgen.weights import event_weights
 
@@ -51,16 +53,23 @@ def jet_kinematics(px, py, pz, e) -> dict[str, np.ndarray]:
     }
 
 
-def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1) -> ak.Array:
-    """Cluster each event's candidates with anti-kt(R) and keep the ``n_jets`` leading jets.
+# The reco field each choice of ``jets.inputs`` clusters.
+INPUT_FIELDS = {"eflow": "candidates", "towers": "towers"}
 
-    Events without candidates are dropped. Returns per event: event_id, weight, met, jet
+
+def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1, inputs: str = "eflow") -> ak.Array:
+    """Cluster each event's candidates (``inputs`` eflow) or calorimeter towers (towers)
+    with anti-kt(R) and keep the ``n_jets`` leading jets.
+
+    Events without any are dropped. Returns per event: event_id, weight, met, jet
     kinematics (jet_pt, jet_eta, jet_phi, jet_mass, jet_e; GeV, rad), n_constituents and
     ``constituents``: numbers for one jet, lists of up to ``n_jets`` (hardest first) else.
     """
-    reco = reco[ak.num(reco.candidates) > 0]
+    field = INPUT_FIELDS[inputs]
+    reco = reco[ak.num(reco[field]) > 0]
+    objects = reco[field]
     jet_def = fastjet.JetDefinition(fastjet.antikt_algorithm, radius)
-    sequence = fastjet.ClusterSequence(to_cartesian(reco.candidates), jet_def)
+    sequence = fastjet.ClusterSequence(to_cartesian(objects), jet_def)
     # Constituent indices only for jets at least as hard as the softest kept jet: the
     # same leading jets, without bookkeeping every soft jet of every event.
     all_jets = sequence.inclusive_jets()
@@ -73,9 +82,9 @@ def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1) -> ak.Array:
     pick = 0 if n_jets == 1 else slice(0, n_jets)
     jet, members = jets[order][:, pick], index[order][:, pick]
     if n_jets == 1:
-        constituents = reco.candidates[members]
-    else:  # one list of candidate indices per jet: index the event's candidates once
-        flat = reco.candidates[ak.flatten(members, axis=2)]
+        constituents = objects[members]
+    else:  # one list of constituent indices per jet: index the event's objects once
+        flat = objects[ak.flatten(members, axis=2)]
         constituents = ak.unflatten(flat, ak.flatten(ak.num(members, axis=2)), axis=1)
     constituents = constituents[ak.argsort(constituents.pt, axis=-1, ascending=False)]
     counts = None if n_jets == 1 else ak.num(jet)
@@ -94,16 +103,23 @@ def leading_jets(reco: ak.Array, radius: float, n_jets: int = 1) -> ak.Array:
     return ak.zip(out, depth_limit=1)
 
 
-def cluster_file(reco_path: str, jets_path: str, radius: float, n_jets: int) -> int:
-    """Cluster the events of ``reco_path`` and write their ``n_jets`` leading jets;
-    returns the number of events."""
-    jets = leading_jets(read_parquet(reco_path), radius, n_jets)
+def cluster_file(reco_path: str, jets_path: str, radius: float, n_jets: int, inputs: str) -> int:
+    """Cluster the events of ``reco_path`` (their ``inputs``: eflow or towers) and write
+    their ``n_jets`` leading jets; returns the number of events."""
+    reco = read_parquet(reco_path)
+    if INPUT_FIELDS[inputs] not in reco.fields:
+        raise InputFileError(
+            f"{reco_path}: no {INPUT_FIELDS[inputs]} (written before the detector recorded towers: "
+            "delete it to rerun its detector job)"
+        )
+    jets = leading_jets(reco, radius, n_jets, inputs)
     write_parquet(jets, jets_path)
     log.info(
-        "clustered %d events' %d leading jets (anti-kt R = %g) -> %s",
+        "clustered %d events' %d leading jets (anti-kt R = %g, %s) -> %s",
         len(jets),
         n_jets,
         radius,
+        inputs,
         jets_path,
     )
     return len(jets)

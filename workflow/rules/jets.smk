@@ -1,5 +1,6 @@
 rule cluster_jets:
-    """Anti-kt clustering of one chunk's candidates; keeps the leading jet and constituents.
+    """Anti-kt clustering of one chunk's candidates or towers (jets.inputs); keeps the
+    leading jets and their constituents.
 
     Wildcards: sample, chunk.
     """
@@ -23,6 +24,7 @@ rule cluster_jets:
         clustering={
             "radius": config["jets"]["radius"],
             "n_jets": config["jets"]["n_leading"],
+            "inputs": config["jets"]["inputs"],
         },
     script:
         "../scripts/cluster_jets.py"

@@ -88,5 +88,6 @@ rule tabulate_robustness:
     threads: 1
     params:
         classifiers=robustness_rows,
+        inputs=config["jets"]["inputs"],
     script:
         "../scripts/tabulate_robustness.py"

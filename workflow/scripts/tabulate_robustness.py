@@ -9,4 +9,5 @@ from massgen.files import atomic_path, read_json
 
 metrics = [read_json(path) for path in snakemake.input.metrics]
 with atomic_path(snakemake.output.tables) as tmp:
-    tmp.write_text(tables(metrics, [tuple(row) for row in snakemake.params.classifiers]))
+    rows = [tuple(row) for row in snakemake.params.classifiers]
+    tmp.write_text(tables(metrics, rows, snakemake.params.inputs))

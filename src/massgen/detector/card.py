@@ -38,8 +38,8 @@ ENERGY_MIN = (0.5, 1.0)
 SIGNIFICANCE_MIN = (2.0, 1.0)
 NEUTRAL_PID = (22, 0)
 # Candidate kinds (Delphes' EFlowTrack, EFlowPhoton, EFlowNeutralHadron); the neutral
-# kind each calorimeter makes.
-TRACK, PHOTON, NEUTRAL_HADRON = 0, 1, 2
+# kind each calorimeter makes. TOWER: a calorimeter tower (Delphes' Tower branch).
+TRACK, PHOTON, NEUTRAL_HADRON, TOWER = 0, 1, 2, 3
 NEUTRAL_KIND = (PHOTON, NEUTRAL_HADRON)
 
 
@@ -380,9 +380,10 @@ def track(rng, abs_pid: int, pt: float, eta: float, eta_pos: float, mass: float)
     return trk_pt, trk_e, res * trk_e
 
 
-# Columns of the per-event tower scratch of reconstruct: ids, then sums.
+# Columns of the per-event tower scratch of reconstruct: ids, then sums. _ENERGY is the
+# tower's measured energy (0 if dropped), _ETA and _PHI its position.
 _IETA, _IPHI = 0, 1
-_TRUE, _TRACK_E, _VARIANCE, _RESCALE, _NEUTRAL_PT, _NEUTRAL_ETA, _NEUTRAL_PHI = range(7)
+_TRUE, _TRACK_E, _VARIANCE, _RESCALE, _NEUTRAL_PT, _ETA, _PHI, _ENERGY = range(8)
 
 
 @njit(cache=True)
@@ -398,7 +399,7 @@ def _resolutions(calo: int, eta, energy, out, n: int) -> None:
 
 
 @njit(cache=True)
-def _flow(rng, calo: int, ids, sums, n: int, scratch) -> None:
+def _flow(rng, tower_rng, calo: int, ids, sums, n: int, scratch) -> None:
     """SimpleCalorimeter's smearing and energy flow on the ``n`` hit towers of one event.
 
     The tower energy is smeared log-normally and dropped below EnergyMin or
@@ -408,6 +409,11 @@ def _flow(rng, calo: int, ids, sums, n: int, scratch) -> None:
     measurements (the rescale factor set in the scratch). The smearing runs first, as
     short loops over contiguous ``scratch`` rows, free of the energy flow's
     hard-to-predict branches.
+
+    Every tower kept (energy > 0) gets its measured energy and a position: the random
+    point of its neutral where it makes one (Delphes' SmearTowerCenter: tower and
+    neutral share it), else one drawn from ``tower_rng``, a stream of its own so that
+    the candidates do not depend on whether towers are written.
     """
     # Per tower: eta centre, true energy, standard-normal draw, smeared energy, resolution.
     centre, true, normal, smeared, sigmas = scratch
@@ -426,31 +432,39 @@ def _flow(rng, calo: int, ids, sums, n: int, scratch) -> None:
         if energy < ENERGY_MIN[calo] or energy < SIGNIFICANCE_MIN[calo] * sigma:
             energy = 0.0
         neutral = max(energy - trk, 0.0)
-        sums[t, _RESCALE], sums[t, _NEUTRAL_PT] = 1.0, 0.0
+        sums[t, _RESCALE], sums[t, _NEUTRAL_PT], sums[t, _ENERGY] = 1.0, 0.0, energy
         significant = neutral > SIGNIFICANCE_MIN[calo] * np.sqrt(variance + sigma**2)
+        eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
         if neutral > ENERGY_MIN[calo] and significant:
-            eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
             eta = rng.uniform(eta_lo, eta_hi)
-            sums[t, _NEUTRAL_ETA], sums[t, _NEUTRAL_PHI] = eta, rng.uniform(phi_lo, phi_hi)
+            sums[t, _ETA], sums[t, _PHI] = eta, rng.uniform(phi_lo, phi_hi)
             sums[t, _NEUTRAL_PT] = neutral / np.cosh(eta)
-        elif trk > 0:
-            w_trk = 1.0 / variance if variance > 0 else 0.0
-            w_cal = 1.0 / sigma**2 if sigma > 0 else 0.0
-            best = (w_trk * trk + w_cal * energy) / (w_trk + w_cal) if w_trk + w_cal > 0 else 0
-            sums[t, _RESCALE] = best / trk
+        else:
+            if energy > 0:
+                sums[t, _ETA] = tower_rng.uniform(eta_lo, eta_hi)
+                sums[t, _PHI] = tower_rng.uniform(phi_lo, phi_hi)
+            if trk > 0:
+                w_trk = 1.0 / variance if variance > 0 else 0.0
+                w_cal = 1.0 / sigma**2 if sigma > 0 else 0.0
+                total = w_trk + w_cal
+                best = (w_trk * trk + w_cal * energy) / total if total > 0 else 0
+                sums[t, _RESCALE] = best / trk
 
 
 @njit(cache=True)
-def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
+def reconstruct(rng, tower_rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
     """The detector on flat final-state particle arrays (GeV, radians) of the events whose
     particles start at ``starts`` (with the end as last entry).
 
     Per particle: skip it if invisible or beyond |eta| = 5; propagate it if charged, and
     track it; add its energy (and counted track energy) to the ECAL and HCAL towers at
     its impact. Per event: smear the towers and run the energy flow, then write the
-    tracks (rescaled), photons and neutral hadrons, and MET as minus their vector sum.
+    tracks (rescaled), photons and neutral hadrons, and MET as minus their vector sum;
+    and the towers kept (ECAL's, then HCAL's, as Delphes' Calorimeter merger), massless
+    at their position with their measured energy.
     Returns the candidates (pt, eta, phi, mass, charge, pid, kind) grouped by event, the
-    number per event, and MET (met, met_phi).
+    number per event, MET (met, met_phi), and the towers and their number per event in
+    the candidates' form (charge and pid 0, kind TOWER).
     """
     n_events = len(starts) - 1
     size = max(1, np.max(np.diff(starts))) if n_events > 0 else 1
@@ -458,6 +472,8 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
     kinematics = np.empty((4, cap), np.float32)  # pt, eta, phi, mass
     charges, pids, kinds = np.empty(cap, np.int8), np.empty(cap, np.int32), np.empty(cap, np.int8)
     counts = np.zeros(n_events, np.int64)
+    towers = np.empty((3, 2 * len(pt)), np.float32)  # pt, eta, phi: a tower per calorimeter
+    tower_counts = np.zeros(n_events, np.int64)
     met, met_phi = np.empty(n_events, np.float32), np.empty(n_events, np.float32)
     # Scratch of one event: each tower's row (-1 if not hit), per calorimeter and row
     # the tower's (eta bin, phi bin) and sums, and per track its particle, pT, mass and
@@ -465,12 +481,12 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
     slot = np.full(N_TOWERS, -1, np.int32)
     ids, sums, used = (
         np.empty((2, size, 2), np.int64),
-        np.empty((2, size, 7)),
+        np.empty((2, size, 8)),
         np.zeros(2, np.int64),
     )
     scratch = np.empty((5, size))
     tracks, track_rows = np.empty((size, 3)), np.empty((size, 2), np.int64)
-    n_out = 0
+    n_out, n_towers = 0, 0
     for k in range(n_events):
         n_trk = 0
         for i in range(starts[k], starts[k + 1]):
@@ -507,9 +523,9 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
             if trk_pt > 0:
                 tracks[n_trk, 0], tracks[n_trk, 1], tracks[n_trk, 2] = i, trk_pt, mass
                 n_trk += 1
-        first, mex, mey = n_out, 0.0, 0.0
+        first, first_tower, mex, mey = n_out, n_towers, 0.0, 0.0
         for c in range(2):
-            _flow(rng, c, ids[c], sums[c], used[c], scratch)
+            _flow(rng, tower_rng, c, ids[c], sums[c], used[c], scratch)
         for j in range(n_trk):
             i, rescale = int(tracks[j, 0]), 1.0
             for c in range(2):  # the HCAL's factor, where it counts the track, else ECAL's
@@ -527,19 +543,22 @@ def reconstruct(rng, starts, px, py, pz, e, pid, charge, pt, eta, phi):
                 slot[tower_number(c, ids[c, t, _IETA], ids[c, t, _IPHI])] = -1
                 neutral_pt = sums[c, t, _NEUTRAL_PT]
                 if neutral_pt > 0:
-                    neutral_phi = sums[c, t, _NEUTRAL_PHI]
-                    kinematics[0, n_out], kinematics[1, n_out] = (
-                        neutral_pt,
-                        sums[c, t, _NEUTRAL_ETA],
-                    )
+                    neutral_phi = sums[c, t, _PHI]
+                    kinematics[0, n_out], kinematics[1, n_out] = neutral_pt, sums[c, t, _ETA]
                     kinematics[2, n_out], kinematics[3, n_out] = neutral_phi, 0.0
                     charges[n_out], pids[n_out], kinds[n_out] = 0, NEUTRAL_PID[c], NEUTRAL_KIND[c]
                     mex -= neutral_pt * np.cos(neutral_phi)
                     mey -= neutral_pt * np.sin(neutral_phi)
                     n_out += 1
+                if sums[c, t, _ENERGY] > 0:
+                    tower_eta = sums[c, t, _ETA]
+                    towers[0, n_towers] = sums[c, t, _ENERGY] / np.cosh(tower_eta)
+                    towers[1, n_towers], towers[2, n_towers] = tower_eta, sums[c, t, _PHI]
+                    n_towers += 1
             used[c] = 0
         counts[k] = n_out - first
+        tower_counts[k] = n_towers - first_tower
         met[k], met_phi[k] = np.sqrt(mex**2 + mey**2), np.arctan2(mey, mex)
     pt_, eta_, phi_, mass_ = kinematics[:, :n_out]
     candidates = (pt_, eta_, phi_, mass_, charges[:n_out], pids[:n_out], kinds[:n_out])
-    return candidates, counts, met, met_phi
+    return candidates, counts, met, met_phi, towers[:, :n_towers], tower_counts

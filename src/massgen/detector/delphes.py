@@ -2,7 +2,8 @@
 
 EFlowTrack (pt, eta, phi, mass, charge, PID), EFlowPhoton and EFlowNeutralHadron
 (ET, eta, phi; massless) become candidates of kind 0, 1 and 2 as the built-in
-detector writes them; MissingET gives met and met_phi.
+detector writes them; Tower (ET, eta, phi; massless) the towers; MissingET gives met
+and met_phi.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import uproot
 
 from massgen.detector.card import NEUTRAL_HADRON, PHOTON, TRACK
+from massgen.detector.simulate import CANDIDATE_FIELDS, tower_fields
 from massgen.errors import InputFileError
 from massgen.files import read_parquet, write_parquet
 from massgen.weights import event_weights
@@ -27,6 +29,7 @@ BRANCHES = {
     "EFlowPhoton": ("ET", "Eta", "Phi"),
     "EFlowNeutralHadron": ("ET", "Eta", "Phi"),
 }
+TOWER_BRANCH = ("Tower.ET", "Tower.Eta", "Tower.Phi")
 
 
 def _candidates(arrays: ak.Array, branch: str, kind: int, pid: int) -> ak.Array:
@@ -84,11 +87,11 @@ def _one_line(exc: Exception) -> str:
 
 
 def read_delphes(path: Path | str) -> ak.Array:
-    """Events (event_id, candidates, met, met_phi) from a Delphes tree ``Delphes``;
-    candidates in Delphes' order, as the built-in detector writes them: tracks, photons,
-    neutral hadrons."""
+    """Events (event_id, candidates, met, met_phi, towers) from a Delphes tree
+    ``Delphes``; candidates in Delphes' order, as the built-in detector writes them:
+    tracks, photons, neutral hadrons."""
     names = [f"{b}.{f}" for b, fields in BRANCHES.items() for f in fields]
-    names += ["MissingET.MET", "MissingET.Phi", "Event.Number"]
+    names += ["MissingET.MET", "MissingET.Phi", "Event.Number", *TOWER_BRANCH]
     arrays = _read_tree(path, names)
     candidates = ak.concatenate(
         [
@@ -104,9 +107,17 @@ def read_delphes(path: Path | str) -> ak.Array:
             "candidates": candidates,
             "met": _first(arrays["MissingET.MET"], np.float32),
             "met_phi": _first(arrays["MissingET.Phi"], np.float32),
+            "towers": _towers(arrays),
         },
         depth_limit=1,
     )
+
+
+def _towers(arrays: ak.Array) -> ak.Array:
+    """The Tower branch in the candidates' form (massless, neutral, kind TOWER)."""
+    flat = (ak.to_numpy(ak.flatten(arrays[name])) for name in TOWER_BRANCH)
+    towers = ak.zip(dict(zip(CANDIDATE_FIELDS, tower_fields(*flat), strict=True)))
+    return ak.unflatten(towers, ak.num(arrays[TOWER_BRANCH[0]]))
 
 
 def read_delphes_particles(path: Path | str) -> ak.Array:

@@ -1,4 +1,5 @@
-"""The built-in CMS-like detector: particle-flow candidates and MET from final-state particles.
+"""The built-in CMS-like detector: particle-flow candidates, calorimeter towers and MET
+from final-state particles.
 
 A re-implementation of the Delphes CMS card's chain, one compiled loop over each chunk's
 particles (:func:`massgen.detector.card.reconstruct`, with the card's numbers):
@@ -15,9 +16,12 @@ particles (:func:`massgen.detector.card.reconstruct`, with the card's numbers):
    tower, if significant; otherwise the tracks are rescaled to the weighted mean of
    track and calorimeter measurements.
 5. MET is minus the vector sum of all candidates (Delphes' MissingET on EFlowMerger).
+6. The towers kept (energy above threshold), ECAL's then HCAL's, massless at a random
+   point in their cell with their measured energy: Delphes' ``Tower`` branch
+   (Calorimeter merger of ecalTowers and hcalTowers, SmearTowerCenter true).
 
 Neutrinos are invisible; muons leave tracks only. Candidate kinds: TRACK, PHOTON,
-NEUTRAL_HADRON (EFlowTrack, EFlowPhoton, EFlowNeutralHadron).
+NEUTRAL_HADRON (EFlowTrack, EFlowPhoton, EFlowNeutralHadron); towers are of kind TOWER.
 """
 
 from __future__ import annotations
@@ -40,8 +44,10 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
     """Run the detector on ``events`` (fields event_id, particles{px, py, pz, e, pid, charge}).
 
     Returns per event: event_id, weight, candidates{pt, eta, phi, mass, charge, pid, kind}
-    in Delphes' order (tracks, photons, neutral hadrons), and MET (met, met_phi).
-    Same seed, same output.
+    in Delphes' order (tracks, photons, neutral hadrons), MET (met, met_phi) and towers
+    (the candidates' fields; mass, charge and pid 0). Same seed, same output; the
+    towers' positions come from a stream of their own, so the candidates are those of a
+    detector that writes no towers.
     """
     particles = ak.flatten(events.particles)
     px, py, pz, e = (_column(particles, f, np.float64) for f in ("px", "py", "pz", "e"))
@@ -52,8 +58,9 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
     if not finite.all():
         event = np.searchsorted(starts, np.argmin(finite), "right") - 1
         raise ValueError(f"event {events.event_id[event]}: a particle's momentum is not finite")
-    fields, counts, met, met_phi = card.reconstruct(
+    fields, counts, met, met_phi, tower_kinematics, tower_counts = card.reconstruct(
         np.random.default_rng(seed),
+        np.random.default_rng([seed, card.TOWER]),
         starts,
         px,
         py,
@@ -66,6 +73,7 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
         np.arctan2(py, px),
     )
     candidates = ak.zip(dict(zip(CANDIDATE_FIELDS, fields, strict=True)))
+    towers = ak.zip(dict(zip(CANDIDATE_FIELDS, tower_fields(*tower_kinematics), strict=True)))
     return ak.zip(
         {
             "event_id": ak.to_numpy(events.event_id),
@@ -73,8 +81,25 @@ def simulate(events: ak.Array, seed: int) -> ak.Array:
             "candidates": ak.unflatten(candidates, counts),
             "met": met,
             "met_phi": met_phi,
+            "towers": ak.unflatten(towers, tower_counts),
         },
         depth_limit=1,
+    )
+
+
+def tower_fields(pt, eta, phi) -> tuple[np.ndarray, ...]:
+    """Towers (pt, eta, phi in GeV, radians) in the candidates' columns: massless,
+    neutral, pid 0, kind TOWER."""
+    pt, eta, phi = (np.asarray(a, np.float32) for a in (pt, eta, phi))
+    zeros = np.zeros(len(pt), np.int8)
+    return (
+        pt,
+        eta,
+        phi,
+        np.zeros(len(pt), np.float32),
+        zeros,
+        zeros.astype(np.int32),
+        zeros + card.TOWER,
     )
 
 

@@ -3,8 +3,10 @@ QCD jets, ROC AUC and background rejection R at 50 % signal efficiency, on the t
 as they are and after each infrared and collinear perturbation (Table II), and the tables
 with the seed's numbers beside ours.
 
-The seed's numbers are its "particles" rows (our inputs are particle-flow candidates),
-mean +- std over 30 models with distinct seeds.
+The seed's numbers are its "particles" rows beside jets of particle-flow candidates
+and its "towers" rows (Delphes towers, without image preprocessing) beside jets of
+towers (config ``jets.inputs``), mean +- std over 30 models with distinct seeds. The
+seed's Table II has particle rows only.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from massgen.training.loop import choose_device
 log = logging.getLogger(__name__)
 
 SIGNAL_EFFICIENCY = 0.5  # R_{eps=50%}
-# Table I, particles: (order, gated) -> (AUC, its std, R at 50 %, its std).
-SEED_TABLE_I = {
+# Table I per input (jets.inputs: eflow beside the seed's particles, towers beside its
+# towers): (order, gated) -> (AUC, its std, R at 50 %, its std).
+SEED_PARTICLES = {
     ("kt", False): (0.9185, 0.0006, 68.3, 1.8),
     ("cambridge", False): (0.9192, 0.0008, 68.3, 3.6),
     ("antikt", False): (0.9096, 0.0013, 51.7, 3.5),
@@ -39,6 +42,22 @@ SEED_TABLE_I = {
     ("desc_pt", True): (0.9212, 0.0005, 83.3, 3.1),
     ("random", True): (0.9106, 0.0035, 50.7, 6.7),
 }
+SEED_TOWERS = {
+    ("kt", False): (0.8807, 0.0010, 24.1, 0.6),
+    ("cambridge", False): (0.8831, 0.0010, 24.2, 0.7),
+    ("antikt", False): (0.8737, 0.0017, 22.3, 0.8),
+    ("asc_pt", False): (0.8835, 0.0009, 26.2, 0.7),
+    ("desc_pt", False): (0.8838, 0.0010, 25.1, 0.6),
+    ("random", False): (0.8704, 0.0011, 20.4, 0.3),
+    ("kt", True): (0.8822, 0.0006, 25.4, 0.4),
+    ("cambridge", True): (0.8861, 0.0014, 26.2, 0.8),
+    ("antikt", True): (0.8804, 0.0010, 24.4, 0.4),
+    ("asc_pt", True): (0.8849, 0.0012, 27.2, 0.8),
+    ("desc_pt", True): (0.8864, 0.0007, 27.5, 0.6),
+    ("random", True): (0.8751, 0.0029, 22.8, 1.2),
+}
+SEED_TABLE_I = {"eflow": SEED_PARTICLES, "towers": SEED_TOWERS}
+SEED_INPUT_NAME = {"eflow": "particle", "towers": "tower"}
 # Table II, particles, without gating: (scenario, order) -> (AUC, std, R at 50 %, std).
 SEED_TABLE_II = {
     ("nominal", "kt"): (0.9185, 0.0006, 68.3, 1.8),
@@ -109,11 +128,13 @@ def _seed(entry: tuple[float, float, float, float] | None) -> tuple[str, str]:
     return f"{auc:.4f} ± {auc_std:.4f}", f"{rejection:.1f} ± {rejection_std:.1f}"
 
 
-def tables(metrics: list[dict], classifiers: list[tuple[str, str]]) -> str:
+def tables(metrics: list[dict], classifiers: list[tuple[str, str]], inputs: str) -> str:
     """Seed 003's Tables I and II as Markdown from every classifier's metrics (one dict
     per (model, method, seed)), ``classifiers`` the (model, method) rows in order:
-    mean +- std over seeds, the seed's numbers beside, and per perturbation the change of
-    each seed's AUC from its nominal one."""
+    mean +- std over seeds, the seed's numbers for the jets' ``inputs`` (eflow, towers)
+    beside, and per perturbation the change of each seed's AUC from its nominal one."""
+    seed_table_i = SEED_TABLE_I[inputs]
+    seed_table_ii = SEED_TABLE_II if inputs == "eflow" else {}
     by_row: dict[tuple[str, str], list[dict]] = {}
     for entry in metrics:
         by_row.setdefault((entry["model"], entry["method"]), []).append(entry["scenarios"])
@@ -124,8 +145,9 @@ def tables(metrics: list[dict], classifiers: list[tuple[str, str]]) -> str:
         "",
         (
             f"W against QCD jets; mean ± std over {seeds} seeds. R: background rejection "
-            "1/ε_B at 50 % signal efficiency. The seed's numbers are its particle-input rows "
-            "(30 seeds)."
+            f"1/ε_B at 50 % signal efficiency. Jets of {inputs}; the seed's numbers are its "
+            f"{SEED_INPUT_NAME[inputs]}-input rows (30 seeds)"
+            + ("." if inputs == "eflow" else "; its Table II has particle rows only.")
         ),
         "",
         "## Table I: classification",
@@ -137,7 +159,7 @@ def tables(metrics: list[dict], classifiers: list[tuple[str, str]]) -> str:
         runs = by_row.get((model, method), [])
         nominal = [r["nominal"] for r in runs if "nominal" in r]
         variant = recnn_variant(model)
-        seed_auc, seed_r = _seed(SEED_TABLE_I.get(variant) if variant else None)
+        seed_auc, seed_r = _seed(seed_table_i.get(variant) if variant else None)
         lines.append(
             f"| {model} | {method} | {_cell([n['auc'] for n in nominal], 4)} | "
             f"{_cell([n['r50'] for n in nominal], 1)} | {seed_auc} | {seed_r} |"
@@ -158,10 +180,10 @@ def tables(metrics: list[dict], classifiers: list[tuple[str, str]]) -> str:
             shift = [r[scenario]["auc"] - r["nominal"]["auc"] for r in runs if "nominal" in r]
             variant = recnn_variant(model)
             entry = (
-                SEED_TABLE_II.get((scenario, variant[0])) if variant and not variant[1] else None
+                seed_table_ii.get((scenario, variant[0])) if variant and not variant[1] else None
             )
             seed_auc, seed_r = _seed(entry)
-            nominal = SEED_TABLE_II.get(("nominal", variant[0])) if entry else None
+            nominal = seed_table_ii.get(("nominal", variant[0])) if entry else None
             seed_shift = f"{entry[0] - nominal[0]:+.4f}" if entry and nominal else ""
             lines.append(
                 f"| {scenario} | {model} | {method} | {_cell(auc, 4)} | "
