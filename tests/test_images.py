@@ -6,7 +6,10 @@ import awkward as ak
 import numpy as np
 import pytest
 
+from massgen.detector.delphes import read_delphes
+from massgen.jets import leading_jets
 from massgen.preprocess import image_coordinates, images
+from massgen.representations import dijet_image
 
 
 def constituents(jets: list[list[tuple[float, float, float]]]) -> ak.Array:
@@ -85,3 +88,31 @@ def test_zoom_rescales_by_the_point_cloud_factor():
     deta, dphi = eta - eta[:, :1], (phi - phi[:, :1] + np.pi) % (2 * np.pi) - np.pi
     scale = ZOOM_DISTANCE / mean_distance(deta, dphi, mask)
     assert np.allclose(zx, x * scale[:, None])
+
+
+def test_dijet_images_are_each_leading_jets_image(testdata):
+    """Seed 001's event input on real two-jet events (Delphes' Z + jet test file,
+    anti-kt R = 0.8): image j of an event is the image of its j-th leading jet."""
+    reco = read_delphes(testdata / "delphes-3.5.1-cms-pythia8-zjet-ptmin1000.root")
+    events = leading_jets(reco, 0.8, n_jets=2)
+    events = events[ak.num(events.jet_pt) == 2]
+    settings = {"image_pixels": 25}
+    pair = dijet_image.encode(events, settings, zoom=False)["features"]
+    assert (
+        pair.shape
+        == (len(events), 2, 25, 25)
+        == dijet_image.arrays(len(events), settings)["features"][0]
+    )
+    assert len(events) > 150
+    for j in range(2):
+        one = images(events.constituents[:, j], ak.to_numpy(events.jet_pt[:, j]), 25, False)
+        np.testing.assert_array_equal(pair[:, j], one)
+    # Each image holds its jet's constituents within |eta'|, |phi'| < 1: about all of
+    # an R = 0.8 jet's pT.
+    assert np.median(pair.sum(axis=(2, 3)), axis=0) == pytest.approx([1.0, 1.0], abs=0.05)
+    one_jet = ak.zip(
+        {"jet_pt": events.jet_pt[:3, :1], "constituents": events.constituents[:3, :1]},
+        depth_limit=1,
+    )
+    with pytest.raises(ValueError, match="need 2 jets per event; an event has 1"):
+        dijet_image.encode(one_jet, settings, zoom=False)

@@ -12,6 +12,8 @@ from massgen.config import defaults
 from massgen.evaluation.metrics import predict
 from massgen.evaluation.roc import roc_auc
 from massgen.models import build_model, head_weights
+from massgen.models.cnn import ProductHead
+from massgen.preprocess import pixelate
 from massgen.registry import METHODS, MODELS
 from massgen.representations import tree as tree_representation
 from massgen.representations.point_cloud import FEATURES
@@ -22,6 +24,7 @@ from .conftest import train_settings
 
 POINT_CLOUD = {"representation": "point_cloud", "features": FEATURES, "n_classes": 2}
 IMAGE = {"representation": "image", "pixels": 25, "n_classes": 2}
+DIJET_IMAGE = {"representation": "dijet_image", "jets": 2, "pixels": 25, "n_classes": 2}
 TREE = {"representation": "tree_kt", "features": tree_representation.FEATURES, "n_classes": 2}
 CLOUD_MODELS = [m for m, entry in MODELS.items() if entry.representation == "point_cloud"]
 ORDERED = {"fcn"}  # reads the hardest particles in pT order
@@ -34,6 +37,7 @@ GENERIC = [
     if not m.startswith("recnn") or m in ("recnn_kt", "recnn_gated_kt", "recnn_desc_pt")
 ]
 CPU = torch.device("cpu")
+CNN_SETTINGS = defaults()["models"]["cnn"]
 
 
 def is_tree(name: str) -> bool:
@@ -43,7 +47,8 @@ def is_tree(name: str) -> bool:
 def tagger(name: str, **hparams) -> torch.nn.Module:
     """A registered model with the config's default hyper-parameters, in eval mode."""
     kind = MODELS[name].representation
-    meta = IMAGE if kind == "image" else TREE if is_tree(name) else POINT_CLOUD
+    meta = {"image": IMAGE, "dijet_image": DIJET_IMAGE}.get(kind, POINT_CLOUD)
+    meta = TREE if is_tree(name) else meta
     settings = {**defaults()["models"][MODELS[name].hparams or name], **hparams}
     return build_model(MODELS[name].target, meta, **settings).eval()
 
@@ -143,6 +148,29 @@ def test_cnn_follows_seed_001_table_2():
     assert model(image, torch.ones(6, dtype=torch.bool)).shape == (6, 2)
 
 
+def test_dijet_cnn_shares_one_cnn_and_multiplies_the_jets_probabilities():
+    """Seed 001: one CNN for both jets, each jet's image normalised on its own, the
+    event's signal probability the product of the two jets' numbers."""
+    model = tagger("cnn_dijet")
+    convs = [m for m in model.encoder.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert len(convs) == 4  # Table 2's four convolutions, once for both jets
+    norms = [m for m in model.encoder.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert len(norms) == 2
+    images = torch.rand(5, 2, 25, 25)
+    mask = torch.ones(5, dtype=torch.bool)
+    with torch.no_grad():
+        probability = model(images, mask).softmax(dim=1)
+        jets = model.head.jet_logits(model.encoder(images, mask)).sigmoid()
+        swapped = model(images.flip(1), mask).softmax(dim=1)  # norms still at their start
+    assert isinstance(model.head, ProductHead)
+    torch.testing.assert_close(probability[:, 1], jets.prod(dim=1))
+    torch.testing.assert_close(swapped, probability)
+    with pytest.raises(ValueError, match="two classes"):
+        build_model(MODELS["cnn_dijet"].target, {**DIJET_IMAGE, "n_classes": 3}, **CNN_SETTINGS)
+    with pytest.raises(ValueError, match="two leading jets' images"):
+        build_model(MODELS["cnn_dijet"].target, IMAGE, **CNN_SETTINGS)
+
+
 @pytest.mark.parametrize("name", list(MODELS))
 def test_every_model_has_a_head_to_regularise(name):
     model = tagger(name)
@@ -182,11 +210,14 @@ def separable(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
         settings = {"max_constituents": n_particles, "order": MODELS[name].representation[5:]}
         return {**tree_representation.encode(jets, settings, zoom=False), "label": label}
     if MODELS[name].representation == "image":
-        from massgen.preprocess import pixelate
-
         ones = np.ones_like(pt, bool)
         images = pixelate(eta, phi, pt, ones, IMAGE["pixels"], 1.0)
         return {"features": images, "label": label}
+    if MODELS[name].representation == "dijet_image":  # both jets of a signal event prongy
+        ones = np.ones_like(pt, bool)
+        first = pixelate(eta, phi, pt, ones, IMAGE["pixels"], 1.0)
+        second = pixelate(eta, -phi, pt, ones, IMAGE["pixels"], 1.0)  # mirrored prong
+        return {"features": np.stack([first, second], axis=1), "label": label}
     features = np.stack([pt, eta, phi, np.full_like(pt, 0.75)], axis=-1).astype(np.float32)
     return {"features": features, "mask": np.ones((n, n_particles), bool), "label": label}
 

@@ -54,6 +54,7 @@ FAMILIES: dict[str, str] = {
 REPRESENTATIONS: dict[str, Representation] = {
     "point_cloud": Representation("massgen.representations.point_cloud", ("max_constituents",)),
     "image": Representation("massgen.representations.image", ("image_pixels",)),
+    "dijet_image": Representation("massgen.representations.dijet_image", ("image_pixels",)),
     "log_cloud": Representation("massgen.representations.log_cloud", ("max_constituents",)),
     **{
         f"tree_{order}": Representation(
@@ -69,6 +70,7 @@ MODELS: dict[str, Model] = {
     "particlenet": Model("massgen.models.particlenet:build", "point_cloud"),
     "particlenet_lite": Model("massgen.models.particlenet:build", "point_cloud"),
     "cnn": Model("massgen.models.cnn:build", "image"),
+    "cnn_dijet": Model("massgen.models.cnn:build_dijet", "dijet_image", "cnn"),
     "fcn": Model("massgen.models.fcn:build", "point_cloud"),
     **{
         f"recnn{kind}_{order}": Model(

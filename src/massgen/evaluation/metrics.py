@@ -16,7 +16,7 @@ import torch
 from massgen.datasets import load_dataset
 from massgen.evaluation.roc import roc_auc, working_points
 from massgen.files import write_json, write_parquet
-from massgen.models import Tagger, last_linear, load_model
+from massgen.models import Tagger, load_model
 from massgen.training.loop import choose_device
 
 MASS_BINS = np.arange(100.0, 775.0, 25.0)  # GeV, spanning all windows (112.5 - 750)
@@ -32,7 +32,7 @@ def class_probabilities(
     """Softmax output (n_jets, n_classes) of each jet; ``mask`` marks the real entries of
     padded inputs (point clouds), None for inputs without padding (images)."""
     device = next(model.parameters()).device
-    out = [np.zeros((0, last_linear(model).out_features), np.float32)]
+    out = [np.zeros((0, model.n_classes), np.float32)]
     for start in range(0, len(features), batch_size):
         x = torch.as_tensor(np.array(features[start : start + batch_size]), device=device)
         m = (

@@ -35,6 +35,12 @@ class Tagger(nn.Module):
         """Class logits (n_jets, n_classes)."""
         return self.head(self.encoder(x, mask))
 
+    @property
+    def n_classes(self) -> int:
+        """Class logits per jet: the outputs of the head's last linear layer (a head that
+        ends otherwise says so by overriding this)."""
+        return last_linear(self).out_features
+
 
 def last_linear(model: Tagger) -> nn.Linear:
     """The head's last linear layer: its input is the penultimate latent vector, its
