@@ -434,21 +434,19 @@ def _flow(rng, tower_rng, calo: int, ids, sums, n: int, scratch) -> None:
         neutral = max(energy - trk, 0.0)
         sums[t, _RESCALE], sums[t, _NEUTRAL_PT], sums[t, _ENERGY] = 1.0, 0.0, energy
         significant = neutral > SIGNIFICANCE_MIN[calo] * np.sqrt(variance + sigma**2)
-        eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
-        if neutral > ENERGY_MIN[calo] and significant:
-            eta = rng.uniform(eta_lo, eta_hi)
-            sums[t, _ETA], sums[t, _PHI] = eta, rng.uniform(phi_lo, phi_hi)
-            sums[t, _NEUTRAL_PT] = neutral / np.cosh(eta)
-        else:
-            if energy > 0:
-                sums[t, _ETA] = tower_rng.uniform(eta_lo, eta_hi)
-                sums[t, _PHI] = tower_rng.uniform(phi_lo, phi_hi)
-            if trk > 0:
-                w_trk = 1.0 / variance if variance > 0 else 0.0
-                w_cal = 1.0 / sigma**2 if sigma > 0 else 0.0
-                total = w_trk + w_cal
-                best = (w_trk * trk + w_cal * energy) / total if total > 0 else 0
-                sums[t, _RESCALE] = best / trk
+        makes_neutral = neutral > ENERGY_MIN[calo] and significant
+        if energy > 0:  # a kept tower: its point, drawn from the neutral's stream if any
+            eta_lo, eta_hi, phi_lo, phi_hi = tower_bounds(calo, ids[t, _IETA], ids[t, _IPHI])
+            draw = rng if makes_neutral else tower_rng
+            eta = draw.uniform(eta_lo, eta_hi)
+            sums[t, _ETA], sums[t, _PHI] = eta, draw.uniform(phi_lo, phi_hi)
+            if makes_neutral:
+                sums[t, _NEUTRAL_PT] = neutral / np.cosh(eta)
+        if not makes_neutral and trk > 0:
+            w_trk = 1.0 / variance if variance > 0 else 0.0
+            w_cal = 1.0 / sigma**2 if sigma > 0 else 0.0
+            best = (w_trk * trk + w_cal * energy) / (w_trk + w_cal) if w_trk + w_cal > 0 else 0
+            sums[t, _RESCALE] = best / trk
 
 
 @njit(cache=True)
