@@ -146,8 +146,12 @@ class DijetCNN(Tagger):
         dense_sizes: Sequence[int],
     ) -> None:
         super().__init__()
-        conv = {"conv_channels": conv_channels, "kernel_sizes": kernel_sizes}
-        self.encoder = PairEncoder(pixels, {**conv, "pool_after": pool_after})
+        conv = {
+            "conv_channels": conv_channels,
+            "kernel_sizes": kernel_sizes,
+            "pool_after": pool_after,
+        }
+        self.encoder = PairEncoder(pixels, conv)
         self.latent_width = self.encoder.width
         self.head = ProductHead(self.encoder.conv.width, dense_sizes)
         keras_init(self)

@@ -69,6 +69,15 @@ def dark_shower_events(sample: Sample, config: dict) -> int:
     return config["dark_showers"]["events"]["background" if sample.label == 0 else "signal"]
 
 
+def events_of_kind(sample: Sample, config: dict) -> int:
+    """Events generated for a sample of a family the classifier studies and seed 001's
+    search share, by the study's kind: :func:`dark_shower_events` for ``weak_supervision``,
+    :func:`anti_qcd_events` otherwise."""
+    if config["kind"] == "weak_supervision":
+        return dark_shower_events(sample, config)
+    return anti_qcd_events(sample, config)
+
+
 def class_set_groups(spec: list | dict) -> list[list[str]]:
     """The groups of samples of one ``anti_qcd.class_sets`` entry: the entry itself (a list
     of groups) or its ``groups`` (an entry that also sets ``mass_bin_width`` or

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from massgen.generation.settings import H1_ID, H2_ID, NEUTRINO_Z, parton_pt_cut
-from massgen.samples import Sample, anti_qcd_events, positive_mass
+from massgen.samples import Sample, events_of_kind, positive_mass
 
 LABEL = 1
 PROCESS = "f fbar -> H Z, H -> h h -> 4 b"
@@ -44,7 +44,7 @@ def parse(name: str) -> Sample | None:
 
 def n_events(sample: Sample, config: dict) -> int:
     """Events of the sample in the anti-QCD study."""
-    return anti_qcd_events(sample, config)
+    return events_of_kind(sample, config)
 
 
 def phase_space(sample: Sample, config: dict) -> list[str]:

@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 
-from massgen.samples import Sample, anti_qcd_events, dark_shower_events
+from massgen.samples import Sample, events_of_kind
 
 LABEL = 1
 PROCESS = "f fbar -> Z' -> q_D qbar_D, Hidden Valley shower and hadronisation"
@@ -93,9 +93,7 @@ def parameters(sample: Sample) -> tuple[str, int]:
 
 def n_events(sample: Sample, config: dict) -> int:
     """Events of the sample in seed 001's search, or in a classifier study."""
-    if config["kind"] == "weak_supervision":
-        return dark_shower_events(sample, config)
-    return anti_qcd_events(sample, config)
+    return events_of_kind(sample, config)
 
 
 def phase_space(sample: Sample, config: dict) -> list[str]:

@@ -11,7 +11,7 @@ weak_supervision) above ``dark_showers.parton_cuts``: pT and the parton pair's m
 from __future__ import annotations
 
 from massgen.generation.settings import parton_pt_cut
-from massgen.samples import Sample, anti_qcd_events, dark_shower_events
+from massgen.samples import Sample, events_of_kind
 
 LABEL = 0
 PROCESS = "hard QCD 2 -> 2"
@@ -31,9 +31,7 @@ def parse(name: str) -> Sample | None:
 
 def n_events(sample: Sample, config: dict) -> int:
     """Events of the sample in seed 001's search or a classifier study."""
-    if config["kind"] == "weak_supervision":
-        return dark_shower_events(sample, config)
-    return anti_qcd_events(sample, config)
+    return events_of_kind(sample, config)
 
 
 def phase_space(sample: Sample, config: dict) -> list[str]:

@@ -23,7 +23,7 @@ from massgen.generation.settings import (
     W_MASS,
     ZPRIME_ID,
 )
-from massgen.samples import Sample, anti_qcd_events, positive_mass
+from massgen.samples import Sample, events_of_kind, positive_mass
 
 LABEL = 1
 PROCESS = "f fbar -> Z' -> t tbar"
@@ -63,7 +63,7 @@ def parse(name: str) -> Sample | None:
 
 def n_events(sample: Sample, config: dict) -> int:
     """Events of the sample in the anti-QCD study."""
-    return anti_qcd_events(sample, config)
+    return events_of_kind(sample, config)
 
 
 def phase_space(sample: Sample, config: dict) -> list[str]:
