@@ -209,6 +209,22 @@ def test_anti_qcd_paper_study_dag(tmp_path):
     assert loop["batch_size"] == 384
 
 
+def test_dark_showers_paper_study_dag(tmp_path):
+    """config/dark_showers_paper.yaml, seed 001's Fig. 3 at its scale: 1.9 x 10^6 QCD
+    dijets and 10^5 events per benchmark in chunks of 25 000; per benchmark, 3
+    resolutions x 2 schemes x 8 injections x 10 pseudo-experiments."""
+    config = load_config(REPO / "config" / "dark_showers_paper.yaml")
+    counts = build_dag(
+        tmp_path, REPO / "config" / "dark_showers_paper.yaml", details=False
+    ).counts()
+    assert counts["generate_events"] == counts["select_jets"] == 76 + 2 * 4
+    assert counts["index_dijets"] == 3
+    assert counts["build_dijet_datasets"] == 3 * 3
+    assert counts["run_search"] == 2 * 3 * 2 * 8 * 10 == len(params.search_grid(config))
+    assert counts["tabulate_search"] == counts["plot_significance"] == 1
+    assert set(counts) & {"index_window", "train_tagger", "train_classifier"} == set()
+
+
 def test_user_config_stands_on_its_own(tmp_path):
     """A three-line --configfile takes the schema's defaults (the paper's), not the laptop
     study's, even where config/config.yaml lies in the working directory: its trainings

@@ -142,26 +142,72 @@ def test_dark_shower_search_end_to_end(dark_showers_run, tmp_path):
     assert qcd[0] > 2 * qcd[2]
     assert (results / "plots" / "dijet_mass.png").stat().st_size > 10_000
     assert "| hv_indirect_lambda10 |" in (results / "cutflow.md").read_text()
+    # The search: each scheme's pseudo-experiment drew the search's events at one
+    # luminosity and scored the test split's signal-region events.
+    search = CONFIG["dark_showers"]["search"]
+    for scheme in ("cwola", "supervised"):
+        where = {"study": STUDY, "signal": "hv_indirect_lambda10", "pixels": 25, "scheme": scheme}
+        run = read_json(
+            dark_showers_run / paths.SEARCH_METRICS.format(**where, injected=10, experiment=0)
+        )
+        assert run["counts"]["background signal_region"] == search["background"]
+        assert run["counts"]["signal signal_region"] == 10
+        assert 0.0 <= run["auc"] <= 1.0
+        assert all(n > 0 for n in run["test_events"].values())
+        history = read_json(
+            dark_showers_run / paths.SEARCH_HISTORY.format(**where, injected=10, experiment=0)
+        )
+        assert len(history["epochs"]) == CONFIG["training"]["max_epochs"]
+    table = (results / "dark_showers.md").read_text()
+    assert "## hv_indirect_lambda10, 25² pixels" in table
+    assert "| 10 | " in table
+    assert (results / "plots" / "significance.png").stat().st_size > 10_000
     # Nothing left to do; a new signal region reruns the selection and what reads it, a
-    # new parton cut the background's chunks.
+    # new parton cut the background's chunks, a new injection its pseudo-experiments.
     assert dry_run(dark_showers_run, CONFIG, tmp_path, "again") == {}
+    downstream = {
+        "index_dijets": 2,
+        "build_dijet_datasets": 2,
+        "run_search": 2,
+        "tabulate_search": 1,
+        "plot_significance": 1,
+    }
     moved = copy.deepcopy(CONFIG)
     moved["dark_showers"]["signal_region"] = [4800.0, 5500.0]
     moved["dark_showers"]["sidebands"] = [[4400.0, 4800.0], [5500.0, 5800.0]]
     assert dry_run(dark_showers_run, moved, tmp_path, "moved") == {
-        "select_jets": 3,
+        "select_jets": 6,
         "merge_cutflow": 2,
         "tabulate_cutflow": 1,
         "plot_dijet_mass": 1,
+        **downstream,
     }
     harder = copy.deepcopy(CONFIG)
     harder["dark_showers"]["parton_cuts"] = {"mjj_min": 3500.0}
     background_chunks = dict.fromkeys(
-        ("generate_events", "simulate_detector", "cluster_jets", "select_jets"), 2
+        ("generate_events", "simulate_detector", "cluster_jets", "select_jets"), 5
     )
     assert dry_run(dark_showers_run, harder, tmp_path, "harder") == {
         **background_chunks,
         "merge_cutflow": 1,
         "tabulate_cutflow": 1,
         "plot_dijet_mass": 1,
+        **downstream,
+        "index_dijets": 1,
+        "build_dijet_datasets": 1,
+    }
+    more = copy.deepcopy(CONFIG)
+    more["dark_showers"]["search"]["injected"] = [10, 20]
+    assert dry_run(dark_showers_run, more, tmp_path, "more") == {
+        "run_search": 2,
+        "tabulate_search": 1,
+        "plot_significance": 1,
+    }
+    finer = copy.deepcopy(CONFIG)
+    finer["dark_showers"]["search"]["pixels"] = [25, 50]
+    assert dry_run(dark_showers_run, finer, tmp_path, "finer") == {
+        "build_dijet_datasets": 2,
+        "run_search": 2,
+        "tabulate_search": 1,
+        "plot_significance": 1,
     }

@@ -16,6 +16,9 @@ import numpy as np
 
 CLASSES = ("background", "signal")
 REGIONS = ("sidebands", "signal_region")  # CWoLa labels 0 and 1
+# How a pseudo-experiment labels its events: the region (CWoLa) or the true class.
+SCHEMES = ("cwola", "supervised")
+POOL_SPLITS = ("train", "val")  # the splits drawn from; the draw's own fifth validates
 
 
 def luminosity_counts(

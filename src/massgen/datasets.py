@@ -3,7 +3,8 @@
 A dataset directory holds the arrays of its representation (for point clouds
 ``features.npy`` (n, max_constituents, 4) and ``mask.npy``; for jet images
 ``features.npy`` (n, pixels, pixels)), ``label.npy`` (the class:
-1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV), the event
+1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV; (n, 2) for
+a row of two jets, seed 001's events), the event
 weights ``weight.npy``, and
 ``meta.json`` (representation, its inputs, class count, array names). Each (mass, split)
 holds equal numbers of Z' and QCD jets, chosen in the window's index
@@ -40,16 +41,20 @@ def _allocate(directory: Path, n: int, representation: str, settings: dict, meta
     """Memory-mapped .npy arrays of a dataset with ``n`` jets in ``directory``: the
     representation's and the shared ones (label, observers); and its meta.json."""
     directory.mkdir(parents=True)
-    shapes = {**representation_module(representation).arrays(n, settings)}
+    module = representation_module(representation)
+    own_meta = module.meta(settings)
+    # The observers are per jet: one per row, or one per jet of a row of several jets.
+    per_row = (n,) if own_meta.get("jets", 1) == 1 else (n, own_meta["jets"])
+    shapes = {**module.arrays(n, settings)}
     shapes |= {
         "label": ((n,), np.int8),
-        "jet_mass": ((n,), np.float32),
-        "jet_pt": ((n,), np.float32),
+        "jet_mass": (per_row, np.float32),
+        "jet_pt": (per_row, np.float32),
         "weight": ((n,), np.float32),
     }
     record = {
         "representation": representation,
-        **representation_module(representation).meta(settings),
+        **own_meta,
         **meta,
         "n_jets": n,
         "arrays": list(shapes),

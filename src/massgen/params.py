@@ -280,6 +280,46 @@ def curve_grid(config: dict) -> list[tuple[str, str, int]]:
     ]
 
 
+def search_grid(config: dict) -> list[tuple[str, int, str, int, int]]:
+    """(signal, pixels, scheme, injected, experiment) of every pseudo-experiment of seed
+    001's search (``dark_showers.search``); none for another kind of study."""
+    if config["kind"] != "weak_supervision":
+        return []
+    signals, search = config["dark_showers"]["signals"], config["dark_showers"]["search"]
+    return [
+        (signal, pixels, scheme, injected, experiment)
+        for signal in signals
+        for pixels in search["pixels"]
+        for scheme in search["schemes"]
+        for injected in search["injected"]
+        for experiment in range(search["experiments"])
+    ]
+
+
+def search_job(
+    config: dict, signal: str, pixels: int, scheme: str, injected: int, experiment: int
+) -> dict:
+    """What one pseudo-experiment reads besides its model and loop
+    (:func:`massgen.search.run_experiment`)."""
+    search = config["dark_showers"]["search"]
+    return {
+        "signal": signal,
+        "pixels": pixels,
+        "scheme": scheme,
+        "injected": injected,
+        "experiment": experiment,
+        **{key: search[key] for key in ("background", "test_events", "relative_systematic")},
+        "background_efficiencies": list(search["background_efficiencies"]),
+    }
+
+
+def dijet_representation(config: dict, pixels: int) -> dict:
+    """What a build_dijet_datasets job reads: the two-jet images at ``pixels`` per side
+    (one of ``dark_showers.search.pixels``)."""
+    job = representation(config, "dijet_image")
+    return {**job, "settings": {**job["settings"], "image_pixels": pixels}}
+
+
 class GridCheck:
     """Refuses a job outside the study's grid, as a config with that value is refused.
 
@@ -303,6 +343,8 @@ class GridCheck:
         self.curve_points = frozenset(curve_grid(config))
         self.representations = representations(config)
         self.scenarios = config["robustness"]["scenarios"]
+        self.searches = frozenset(search_grid(config))
+        self.pixels = {point[1] for point in self.searches}
 
     def __call__(self, wildcards: dict) -> None:
         """Raise :class:`ConfigError` naming the first wildcard value outside the grid."""
@@ -358,6 +400,25 @@ class GridCheck:
             raise ConfigError(
                 f"perturbation {scenario}: not in {where} (config key robustness.scenarios "
                 f"gives {', '.join(self.scenarios)})"
+            )
+        if "scheme" in wildcards:
+            point = (
+                wildcards["signal"],
+                int(wildcards["pixels"]),
+                wildcards["scheme"],
+                int(wildcards["injected"]),
+                int(wildcards["experiment"]),
+            )
+            if point not in self.searches:
+                raise ConfigError(
+                    f"{point[0]}/px{point[1]}/{point[2]}/s{point[3]}/exp{point[4]}: no such "
+                    f"pseudo-experiment in {where} (config keys dark_showers.signals, "
+                    "dark_showers.search)"
+                )
+        elif "pixels" in wildcards and int(wildcards["pixels"]) not in self.pixels:
+            raise ConfigError(
+                f"{wildcards['pixels']} pixels: not a resolution of {where} (config key "
+                f"dark_showers.search.pixels gives {sorted(self.pixels)})"
             )
         representation = wildcards.get("representation")
         if representation is not None and representation not in self.representations:

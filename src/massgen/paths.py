@@ -2,7 +2,7 @@
 
 Patterns hold Snakemake wildcards in braces ({study}, {events_study}, {sample}, {chunk},
 {mass}, {split}, {representation}, {zoom}, {model}, {method}, {sources}, {seed}, {jets},
-{class_set}, {scenario}).
+{class_set}, {scenario}, {pixels}, {signal}, {scheme}, {injected}, {experiment}).
 """
 
 from __future__ import annotations
@@ -68,6 +68,16 @@ ANOMALY_TABLES = RESULTS + "/anti_qcd.md"  # seed 004's tables with its numbers 
 ROBUSTNESS_DATASET = RESULTS + "/robustness/datasets/{representation}/{scenario}"
 ROBUSTNESS_METRICS = RESULTS + "/robustness/{model}/{method}/seed{seed}.json"
 ROBUSTNESS_TABLES = RESULTS + "/recursive.md"  # seed 003's Tables I and II beside ours
+# Seed 001's CWoLa search: every selected event of a sample in the signal region or the
+# sidebands, its two leading jets' images at {pixels} per side, and one pseudo-experiment
+# per ({signal}, {pixels}, {scheme}, {injected} signal events, {experiment}).
+DIJET_INDEX = RESULTS + "/datasets/index/dijets/{sample}/{split}.parquet"
+DIJET_DATASET = RESULTS + "/datasets/dijet_image/px{pixels}/{sample}/{split}"
+SEARCH = RESULTS + "/search/{signal}/px{pixels}/{scheme}/s{injected}/exp{experiment}"
+SEARCH_WEIGHTS = SEARCH + "/model.pt"
+SEARCH_HISTORY = SEARCH + "/history.json"
+SEARCH_METRICS = SEARCH + ".json"  # AUC and significance after cuts on the test events
+SEARCH_TABLES = RESULTS + "/dark_showers.md"  # significance and AUC per injected signal
 PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
 FIGURES = ("fig1_jet_images",)  # one per study
 MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")  # per model
@@ -75,6 +85,7 @@ COMPARISON = "model_comparison"  # domain scores of every model on one split (tw
 LEARNING_CURVES = "learning_curves"  # AUC against training jets per class (learning_curve)
 ANOMALY_MASS = "anti_qcd/{model}/{method}/{class_set}"  # seed 004's Figs. 6-7, per classifier
 DIJET_MASS = "dijet_mass"  # seed 001's Fig. 1: M_jj of the selected events, SR and SB
+SIGNIFICANCE = "significance"  # seed 001's Fig. 3: significance after cuts against before
 
 
 def plot(name: str, ext: str = "png") -> str:

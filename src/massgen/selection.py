@@ -406,6 +406,48 @@ def write_unseen_index(
     write_parquet(ak.with_field(index, np.ones(len(index), bool), "balanced"), index_path)
 
 
+def dijet_index(paths: list[str], sample: str, mean_weight: float) -> ak.Array:
+    """Seed 001's events of one sample in the signal region or the sidebands of the dijet
+    mass, read without constituents: sample, chunk, event_id, split, label (the sample's
+    class: 1 dark shower, 0 QCD), ``region`` (1 signal region, 0 sidebands, the CWoLa
+    label), mjj (GeV), weight (over the sample's ``mean_weight``) and ``balanced`` (all:
+    a pseudo-experiment draws its own events)."""
+    label = parse_sample(sample).label
+    parts = []
+    for chunk, path in enumerate(paths):
+        columns = ["event_id", "split", "mjj", "window_signal_region", "window_sidebands"]
+        events = read_parquet(path, columns=columns, optional=("weight",))
+        events = events[events.window_signal_region | events.window_sidebands]
+        n = len(events)
+        parts.append(
+            ak.zip(
+                {
+                    "sample": np.full(n, sample),
+                    "chunk": np.full(n, chunk, np.int32),
+                    "event_id": events.event_id,
+                    "split": events.split,
+                    "label": np.full(n, label, np.int8),
+                    "region": ak.values_astype(events.window_signal_region, np.int8),
+                    "mjj": events.mjj,
+                    "weight": event_weights(events) / mean_weight,
+                    "balanced": np.ones(n, bool),
+                },
+                depth_limit=1,
+            )
+        )
+    return ak.concatenate(parts)
+
+
+def write_dijet_index(
+    sample: str, paths: list[str], index_paths: dict[str, str], cutflow_path: str
+) -> None:
+    """Index files of one sample's signal-region and sideband events, one per split
+    (:func:`dijet_index`)."""
+    index = dijet_index(paths, sample, mean_weights({sample: cutflow_path})[sample])
+    for split in SPLITS:
+        write_parquet(index[index.split == split], index_paths[split])
+
+
 def cutflow_table(cutflow_paths: list[str], table_path: str) -> str:
     """Markdown table of all samples' cutflows (events after each step, and below a
     sample whose events carry weights, their sums of weights); written and returned."""

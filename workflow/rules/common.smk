@@ -6,7 +6,7 @@ import numpy as np
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 
-from massgen import params, paths
+from massgen import cwola, params, paths
 from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.executor import requested_executor
@@ -45,6 +45,11 @@ wildcard_constraints:
     class_set="|".join(params.class_sets(config)),
     scenario="|".join(SCENARIOS),
     seed=r"\d+",
+    pixels=r"\d+",
+    signal=r"[A-Za-z][A-Za-z0-9_]*",
+    scheme="|".join(cwola.SCHEMES),
+    injected=r"\d+",
+    experiment=r"\d+",
 
 
 def events_path(pattern):
@@ -423,11 +428,101 @@ def selected_chunks_by_sample(wildcards=None):
 
 
 def dark_shower_outputs():
-    """What seed 001's search builds by default: its cutflow and dijet-mass figure."""
+    """What seed 001's search builds by default: its cutflow, dijet-mass figure, tables
+    and significance figure."""
     return [
         paths.CUTFLOW_TABLE.format(study=STUDY),
         paths.plot(paths.DIJET_MASS).format(study=STUDY),
+        paths.SEARCH_TABLES.format(study=STUDY),
+        paths.plot(paths.SIGNIFICANCE).format(study=STUDY),
     ]
+
+
+SEARCHES = params.search_grid(config)  # seed 001's pseudo-experiments
+
+
+def every_search(pattern):
+    """``pattern`` for every pseudo-experiment of the search."""
+    return [
+        pattern.format(
+            study=STUDY,
+            signal=signal,
+            pixels=pixels,
+            scheme=scheme,
+            injected=injected,
+            experiment=experiment,
+        )
+        for signal, pixels, scheme, injected, experiment in SEARCHES
+    ]
+
+
+def dijet_representation(wildcards):
+    """What a build_dijet_datasets job reads: the two-jet images at its resolution."""
+    on_grid(wildcards)
+    return params.dijet_representation(config, int(wildcards.pixels))
+
+
+def search_inputs(wildcards):
+    """A pseudo-experiment's inputs: per class (the background, its signal) the train and
+    validation datasets and index files it draws from, the test split's, the cutflow."""
+    on_grid(wildcards)
+    samples = {
+        "background": config["dark_showers"]["background"],
+        "signal": wildcards.signal,
+    }
+    out = {}
+    for name, sample in samples.items():
+        where = dict(study=STUDY, sample=sample, pixels=wildcards.pixels)
+        out[f"{name}_pool"] = expand(
+            paths.DIJET_DATASET, split=cwola.POOL_SPLITS, **where
+        )
+        out[f"{name}_pool_index"] = expand(
+            paths.DIJET_INDEX, split=cwola.POOL_SPLITS, **where
+        )
+        out[f"{name}_test"] = paths.DIJET_DATASET.format(split="test", **where)
+        out[f"{name}_test_index"] = paths.DIJET_INDEX.format(split="test", **where)
+        out[f"{name}_cutflow"] = paths.CUTFLOW.format(**where)
+    return out
+
+
+def search_values(wildcards):
+    """A pseudo-experiment's own values (massgen.params.search_job)."""
+    return params.search_job(
+        config,
+        wildcards.signal,
+        int(wildcards.pixels),
+        wildcards.scheme,
+        int(wildcards.injected),
+        int(wildcards.experiment),
+    )
+
+
+SEARCH_TRAINING = params.training(
+    config, config["dark_showers"]["search"]["model"], "baseline"
+)
+
+
+def search_events(wildcards):
+    """Events a pseudo-experiment draws (about as many sideband events as signal-region
+    ones for the background, fewer for a signal) and the test events it scores."""
+    search = config["dark_showers"]["search"]
+    drawn = 2.2 * search["background"] + 1.5 * int(wildcards.injected)
+    return drawn, 2 * search["test_events"]
+
+
+def search_memory(wildcards):
+    """MB a pseudo-experiment asks for: its drawn events' two images twice (the draw and
+    its train/validation parts), the test events' once, and torch."""
+    drawn, test = search_events(wildcards)
+    return round(2000 + (2 * drawn + test) * 2 * int(wildcards.pixels) ** 2 * 4 / 1e6)
+
+
+def search_runtime(wildcards):
+    """Minutes a pseudo-experiment asks the batch system for: the CNN's cost per image at
+    50 pixels per side (massgen.resources), scaled by the pixel count, two per event."""
+    drawn, _ = search_events(wildcards)
+    images = 2 * drawn * (int(wildcards.pixels) / 50) ** 2
+    return training_minutes(round(images), SEARCH_TRAINING["loop"], {}, "cnn")
 
 
 def recursive_outputs():

@@ -1,6 +1,8 @@
 # Seed 001's search (config kind: weak_supervision): dark showers and QCD dijets, the two
 # leading anti-kt R = 0.8 jets with pT > 750 GeV and |eta| < 2 (rule select_jets), the
-# dijet mass's signal region and sidebands, and the seed's Fig. 1.
+# dijet mass's signal region and sidebands, the seed's Fig. 1, and its CWoLa search:
+# pseudo-experiments per signal, resolution, scheme and injected signal, their tables and
+# Fig. 3.
 
 
 rule plot_dijet_mass:
@@ -31,3 +33,147 @@ rule plot_dijet_mass:
         sqrt_s=config["sqrt_s"],
     script:
         "../scripts/plot_dijet_mass.py"
+
+
+rule index_dijets:
+    """Index files of one sample's events in the signal region or the sidebands, one per
+    split, each event's region beside it.
+
+    Wildcards: sample."""
+    input:
+        selected=sample_chunks(paths.SELECTED),
+        cutflow=paths.CUTFLOW,
+    output:
+        **{split: paths.DIJET_INDEX.replace("{split}", split) for split in SPLITS},
+    log:
+        paths.log("index_dijets", "{sample}"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    script:
+        "../scripts/index_dijets.py"
+
+
+rule build_dijet_datasets:
+    """The two leading jets' images of one sample's indexed events at one resolution,
+    every split.
+
+    Wildcards: pixels, sample."""
+    input:
+        selected=sample_chunks(paths.SELECTED),
+        index=lambda wc: expand(
+            paths.DIJET_INDEX, study=STUDY, sample=wc.sample, split=SPLITS
+        ),
+    output:
+        **{
+            split: directory(paths.DIJET_DATASET.replace("{split}", split))
+            for split in SPLITS
+        },
+    log:
+        paths.log("build_dijet_datasets", "px{pixels}/{sample}"),
+    benchmark:
+        paths.benchmark("build_dijet_datasets", "px{pixels}/{sample}")
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        representation=dijet_representation,
+    script:
+        "../scripts/build_dijet_datasets.py"
+
+
+rule run_search:
+    """One pseudo-experiment of the search: draw the signal region's and the sidebands'
+    events at one luminosity, train the two-jet CNN with the scheme's labels, score the
+    test split's signal-region events.
+
+    Wildcards: signal, pixels, scheme (cwola, supervised), injected (signal events in
+    the signal region), experiment (the draw's and the training's seed). Uses CUDA when
+    present."""
+    input:
+        unpack(search_inputs),
+    output:
+        metrics=paths.SEARCH_METRICS,
+        model=paths.SEARCH_WEIGHTS,
+        history=paths.SEARCH_HISTORY,
+    log:
+        paths.log(
+            "run_search", "{signal}/px{pixels}/{scheme}/s{injected}/exp{experiment}"
+        ),
+    benchmark:
+        paths.benchmark(
+            "run_search", "{signal}/px{pixels}/{scheme}/s{injected}/exp{experiment}"
+        )
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=search_memory,
+        runtime=search_runtime,
+        gpu=1,
+    params:
+        model=SEARCH_TRAINING["model"],
+        loop=SEARCH_TRAINING["loop"],
+        search=search_values,
+    script:
+        "../scripts/run_search.py"
+
+
+rule tabulate_search:
+    """Seed 001's results: significance and AUC per signal, resolution, scheme and injected
+    signal, mean and std over pseudo-experiments, and the seed's findings measured."""
+    input:
+        metrics=every_search(paths.SEARCH_METRICS),
+    output:
+        tables=report(
+            paths.SEARCH_TABLES,
+            caption="../report/dark_showers.rst",
+            category="Tables",
+        ),
+    log:
+        paths.log("tabulate_search", "all"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    params:
+        schemes=config["dark_showers"]["search"]["schemes"],
+    script:
+        "../scripts/tabulate_search.py"
+
+
+rule plot_significance:
+    """Seed 001's Fig. 3: significance after the classifier's cut against before, per
+    signal and resolution."""
+    input:
+        metrics=every_search(paths.SEARCH_METRICS),
+    output:
+        png=report(
+            paths.plot(paths.SIGNIFICANCE),
+            caption="../report/significance.rst",
+            category="Figures",
+            subcategory="dark showers",
+        ),
+        pdf=paths.plot(paths.SIGNIFICANCE, "pdf"),
+    log:
+        paths.log("plot_significance", "all"),
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: 1
+    params:
+        schemes=config["dark_showers"]["search"]["schemes"],
+        sqrt_s=config["sqrt_s"],
+    script:
+        "../scripts/plot_significance.py"

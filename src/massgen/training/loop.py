@@ -9,6 +9,8 @@ slices of device tensors, shuffled by a seeded generator.
 from __future__ import annotations
 
 import copy
+import ctypes
+import ctypes.util
 import logging
 import os
 import time
@@ -27,6 +29,8 @@ from massgen.files import atomic_path
 from massgen.weights import class_normalised
 
 log = logging.getLogger(__name__)
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,21 @@ def weighted_cross_entropy(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
 def choose_device() -> torch.device:
     """CUDA when present, CPU otherwise (decided at run time)."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def keep_freed_memory() -> None:
+    """Let glibc's malloc keep freed memory for reuse instead of handing every large block
+    back to the kernel. A convolution's activations (tens of MB per batch) are otherwise
+    mapped and zero-filled anew at every step: the two-jet CNN trained at 210 events/s on
+    one core at batch 500 and 25 pixels, 390 with this (same arithmetic, same weights).
+    glibc's own mallopt sets it; no library wraps it, and preloading another allocator
+    would be a second program to ship. Elsewhere (no glibc) nothing changes."""
+    path = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(path) if path else None
+    if libc is None or not hasattr(libc, "mallopt"):
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)
+    libc.mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1)
 
 
 def deterministic(device: torch.device) -> None:

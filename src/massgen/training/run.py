@@ -15,7 +15,14 @@ from massgen.errors import ConfigError, InputFileError
 from massgen.files import atomic_path, write_json
 from massgen.models import build_model
 from massgen.training import methods
-from massgen.training.loop import Batch, TrainSettings, choose_device, deterministic, fit
+from massgen.training.loop import (
+    Batch,
+    TrainSettings,
+    choose_device,
+    deterministic,
+    fit,
+    keep_freed_memory,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +102,7 @@ def train_job(
     the same data resumes from there.
     """
     torch.set_num_threads(threads)
+    keep_freed_memory()
     device = choose_device()
     deterministic(device)
     settings = TrainSettings(**loop)

@@ -1,0 +1,257 @@
+"""Seed 001's search (Sec. 3): one pseudo-experiment of a training scheme at one injected
+signal, trained and scored in one job.
+
+The events of the background and of one dark-shower signal in the signal region and the
+sidebands of the dijet mass come from the train and validation splits' datasets (two
+jet images per event, :mod:`massgen.representations.dijet_image`); a pseudo-experiment
+draws them at one luminosity (:func:`massgen.cwola.draw`, its seed the experiment's
+number) and trains the two-jet CNN on them with the scheme's labels:
+
+- ``cwola``: the signal region (1) against the sidebands (0), the truth unseen;
+- ``supervised``: the same events with their true class (1 signal, 0 background), the
+  reference a CWoLa classifier approaches with much signal.
+
+It is then scored on the test split's signal-region events (up to ``test_events`` per
+class), and its AUC and the significance of the signal region's events after cuts at
+chosen background efficiencies (Eq. 2, or Eq. 8 with a background systematic) are
+written beside the significance before any cut.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from massgen import cwola
+from massgen.datasets import load_dataset, load_meta
+from massgen.errors import InputFileError
+from massgen.evaluation.metrics import predict
+from massgen.evaluation.roc import roc_auc
+from massgen.evaluation.significance import (
+    discovery_significance_systematic,
+    significance_after_cut,
+)
+from massgen.files import atomic_path, read_json, read_parquet, write_json
+from massgen.models import build_model
+from massgen.training.loop import (
+    Batch,
+    TrainSettings,
+    choose_device,
+    deterministic,
+    fit,
+    keep_freed_memory,
+)
+from massgen.training.run import data_fingerprint
+
+log = logging.getLogger(__name__)
+
+
+def sideband_ratio(cutflow_path: str) -> float:
+    """A sample's sideband-to-signal-region ratio of selected events, weighted (from its
+    cutflow): how many sideband events one signal-region event brings at one luminosity."""
+    window = read_json(cutflow_path)["weighted"]["window"]
+    if window["signal_region"] <= 0:
+        raise InputFileError(f"{cutflow_path}: no selected event in the signal region")
+    return window["sidebands"] / window["signal_region"]
+
+
+class Pool:
+    """The signal-region and sideband events of one sample over several splits: their
+    datasets (memory-mapped) and regions (1 signal region, 0 sidebands), numbered from
+    ``offset`` on in split order."""
+
+    def __init__(self, datasets: list[str], indices: list[str], offset: int = 0) -> None:
+        self.parts = [load_dataset(d) for d in datasets]
+        regions = []
+        for dataset, index_path, part in zip(datasets, indices, self.parts, strict=True):
+            index = read_parquet(index_path)
+            region = np.asarray(index.region[index.balanced], np.int8)
+            if len(region) != len(part["label"]):
+                raise InputFileError(
+                    f"{dataset}: {len(part['label'])} events, its index {len(region)}"
+                )
+            regions.append(region)
+        self.region = np.concatenate(regions)
+        self.starts = np.cumsum([0] + [len(r) for r in regions])
+        self.offset = offset
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    def rows(self, region: int) -> np.ndarray:
+        """Numbers of the events in ``region``."""
+        return self.offset + np.flatnonzero(self.region == region)
+
+    def take(self, numbers: np.ndarray, name: str) -> np.ndarray:
+        """Array ``name`` at event ``numbers`` (this pool's), in their order; each split's
+        memory map is read in increasing row order."""
+        local = np.asarray(numbers) - self.offset
+        part = np.searchsorted(self.starts, local, side="right") - 1
+        shape = self.parts[0][name].shape[1:]
+        out = np.empty((len(local), *shape), self.parts[0][name].dtype)
+        for k, arrays in enumerate(self.parts):
+            mine = np.flatnonzero(part == k)
+            order = mine[np.argsort(local[mine], kind="stable")]
+            out[order] = arrays[name][local[order] - self.starts[k]]
+        return out
+
+
+def gather(pools: dict[str, Pool], numbers: np.ndarray, name: str) -> np.ndarray:
+    """Array ``name`` at event ``numbers`` of several pools numbered one after another."""
+    shape = next(iter(pools.values())).parts[0][name].shape[1:]
+    dtype = next(iter(pools.values())).parts[0][name].dtype
+    out = np.empty((len(numbers), *shape), dtype)
+    for pool in pools.values():
+        mine = (numbers >= pool.offset) & (numbers < pool.offset + len(pool))
+        out[mine] = pool.take(numbers[mine], name)
+    return out
+
+
+def test_events(datasets: dict[str, str], indices: dict[str, str], n: int) -> dict[str, np.ndarray]:
+    """The test set: the first ``n`` signal-region events (in dataset order) of each
+    class's test split, features and true class."""
+    features, truth = [], []
+    for name in ("background", "signal"):
+        index = read_parquet(indices[name])
+        in_region = np.flatnonzero(np.asarray(index.region[index.balanced]) == 1)[:n]
+        if len(in_region) == 0:
+            raise InputFileError(
+                f"{indices[name]}: no {name} event of the test split in the signal region "
+                "(generate more events)"
+            )
+        features.append(np.asarray(load_dataset(datasets[name])["features"][in_region]))
+        truth.append(np.full(len(in_region), cwola.CLASSES.index(name), np.int8))
+    return {"features": np.concatenate(features), "label": np.concatenate(truth)}
+
+
+def run_experiment(
+    model: dict,
+    loop: dict,
+    pools: dict[str, dict[str, list[str]]],
+    test: dict[str, dict[str, str]],
+    cutflows: dict[str, str],
+    search: dict,
+    out_dir: str,
+    metrics_path: str,
+    threads: int = 1,
+) -> dict:
+    """One pseudo-experiment: draw, train, score; writes ``model.pt`` and
+    ``history.json`` in ``out_dir`` and the metrics JSON at ``metrics_path``.
+
+    ``pools[class]`` ("background", "signal") holds the train and validation splits'
+    ``datasets`` and ``indices``, ``test[class]`` the test split's ``dataset`` and
+    ``index``, ``cutflows[class]`` each sample's cutflow; ``search`` the job's values:
+    signal and pixels (recorded), scheme, injected (signal events in the signal region), experiment (the draw's and
+    the training's seed), background (its events in the signal region), test_events,
+    background_efficiencies and relative_systematic. ``model`` (name, target, hparams)
+    and ``loop`` (the training loop's settings) are :func:`massgen.params.training`'s.
+    """
+    torch.set_num_threads(threads)
+    keep_freed_memory()
+    device = choose_device()
+    deterministic(device)
+    seed, scheme = int(search["experiment"]), search["scheme"]
+    background = Pool(pools["background"]["datasets"], pools["background"]["indices"])
+    signal = Pool(pools["signal"]["datasets"], pools["signal"]["indices"], len(background))
+    by_class = {"background": background, "signal": signal}
+    counts = cwola.luminosity_counts(
+        search["background"],
+        search["injected"],
+        sideband_ratio(cutflows["background"]),
+        sideband_ratio(cutflows["signal"]),
+    )
+    groups = {
+        (name, region_name): pool.rows(cwola.REGIONS.index(region_name))
+        for name, pool in by_class.items()
+        for region_name in cwola.REGIONS
+    }
+    drawn = cwola.draw(groups, counts, seed)
+    label = drawn["label"] if scheme == "cwola" else drawn["truth"]
+    features = gather(by_class, drawn["row"], "features")
+    sets = {
+        part: Batch.from_arrays({"features": features[keep], "label": label[keep]}, device)
+        for part, keep in (("train", ~drawn["val"]), ("val", drawn["val"]))
+    }
+    log.info(
+        "%s, %d injected signal events, experiment %d: %s; training on %d events, "
+        "validating on %d, device %s",
+        scheme,
+        search["injected"],
+        seed,
+        ", ".join(f"{c} {r} {n}" for (c, r), n in counts.items()),
+        len(sets["train"]),
+        len(sets["val"]),
+        device,
+    )
+    meta = load_meta(pools["background"]["datasets"][0])
+    dirs = [d for name in ("background", "signal") for d in pools[name]["datasets"]]
+    fingerprint = {"model": model, "search": search, "data": data_fingerprint(dirs)}
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    tagger = build_model(model["target"], meta, **model["hparams"]).to(device)
+    history = fit(
+        tagger,
+        sets["train"],
+        sets["val"],
+        TrainSettings(**loop),
+        seed,
+        checkpoint=out / "checkpoint.pt",
+        fingerprint=fingerprint,
+    )
+    tagger.eval()
+    scored = test_events(
+        {name: test[name]["dataset"] for name in test},
+        {name: test[name]["index"] for name in test},
+        search["test_events"],
+    )
+    score = predict(tagger, scored["features"])
+    cuts = significance_after_cut(
+        scored["label"],
+        score,
+        search["injected"],
+        search["background"],
+        np.asarray(search["background_efficiencies"], float),
+        search["relative_systematic"],
+    )
+    metrics = {
+        **{key: search[key] for key in ("signal", "pixels", "scheme", "injected", "experiment")},
+        "background": search["background"],
+        "model": model["name"],
+        "counts": {f"{c} {r}": n for (c, r), n in counts.items()},
+        "test_events": {
+            name: int((scored["label"] == k).sum()) for k, name in enumerate(cwola.CLASSES)
+        },
+        "auc": roc_auc(scored["label"], score),
+        "significance_before": float(
+            discovery_significance_systematic(
+                search["injected"],
+                search["background"],
+                search["relative_systematic"] * search["background"],
+            )
+        ),
+        "cuts": [
+            {key: float(values[i]) for key, values in cuts.items()}
+            for i in range(len(cuts["significance"]))
+        ],
+        "relative_systematic": search["relative_systematic"],
+        "best_epoch": history["best_epoch"],
+    }
+    with atomic_path(out / "model.pt") as tmp:
+        torch.save(tagger.state_dict(), tmp)
+    write_json(history, out / "history.json")
+    write_json(metrics, metrics_path)
+    (out / "checkpoint.pt").unlink(missing_ok=True)
+    log.info(
+        "AUC %.4f; significance %.2f before cuts, %s after",
+        metrics["auc"],
+        metrics["significance_before"],
+        ", ".join(
+            f"{c['significance']:.2f} at eps_b {c['background_efficiency']:g}"
+            for c in metrics["cuts"]
+        ),
+    )
+    return metrics
