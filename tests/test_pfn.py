@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -281,3 +284,42 @@ def test_learning_rate_schedule_sets_the_rate_of_every_batch():
     three = trained(max_epochs=3, learning_rate=None, learning_rate_schedule=stop)
     assert all(torch.allclose(a, b, atol=1e-7) for a, b in zip(one, three, strict=True))
     assert not all(torch.allclose(a, b, atol=1e-7) for a, b in zip(one, constant, strict=True))
+
+
+KEEP_FREED_MEMORY_RUN = """
+import hashlib, io, sys
+import numpy as np, torch
+from massgen.training.loop import Batch, TrainSettings, fit, keep_freed_memory
+from massgen.models.pfn import PFN
+torch.set_num_threads(1)
+if sys.argv[1] == "keep":
+    keep_freed_memory()
+rng = np.random.default_rng(0)
+features = rng.normal(0, 1, (600, 40, 4)).astype(np.float32)
+data = Batch.from_arrays(
+    {"features": features, "mask": np.ones((600, 40), bool), "label": rng.integers(0, 2, 600)},
+    torch.device("cpu"),
+)
+torch.manual_seed(0)
+model = PFN(4, 2, [64, 64, 64], [64, 64])
+fit(model, data, data, TrainSettings(learning_rate=1e-3, batch_size=300, max_epochs=2, patience=5), 0)
+buffer = io.BytesIO()
+torch.save(model.state_dict(), buffer)
+print(hashlib.sha256(buffer.getvalue()).hexdigest())
+"""
+
+
+def test_keeping_freed_memory_changes_no_weight():
+    """glibc's malloc told to keep freed memory (a process-wide setting, hence a process
+    each) trains the same weights, bit for bit."""
+    digests = [
+        subprocess.run(
+            [sys.executable, "-c", KEEP_FREED_MEMORY_RUN, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for mode in ("plain", "keep")
+    ]
+    assert len(digests[0]) == 65
+    assert digests[0] == digests[1]

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 from massgen.evaluation.curves import tabulate
+from massgen.evaluation.search_summary import summarise as summarise_search
 from massgen.evaluation.summary import summarise
 from massgen.files import write_json
+from massgen.plots.dijet import significance
 from massgen.plots.figures import (
     detector_figure,
     fig1_jet_images,
@@ -25,6 +27,8 @@ from massgen.plots.figures import (
 
 SQRT_S = 13000.0  # GeV
 MASSES = (150, 300, 600)
+from .test_search import metrics as search_metrics
+
 COMPARE = {"tolerance": 2, "savefig_kwargs": {"dpi": 60}}
 
 
@@ -171,3 +175,20 @@ def test_learning_curves(tmp_path):
     table = tmp_path / "curves.csv"
     tabulate(curve_metrics(tmp_path), table, tmp_path / "curves.md")
     return learning_curves(table, SQRT_S)
+
+
+@pytest.mark.mpl_image_compare(**COMPARE)
+def test_significance():
+    """Seed 001's Fig. 3 from constructed pseudo-experiments: CWoLa below the slope-1
+    line at small injections and above it from 40 events on, the supervised reference
+    above it; two background efficiencies each, std bars from two experiments."""
+    runs = [
+        search_metrics(scheme, injected, experiment, auc, after * (1 + 0.1 * experiment))
+        for scheme, points in (
+            ("cwola", [(10, 0.5, 0.6), (20, 0.6, 1.5), (40, 0.8, 6.0), (50, 0.85, 9.0)]),
+            ("supervised", [(10, 0.9, 2.0), (20, 0.9, 4.0), (40, 0.95, 9.0), (50, 0.95, 12.0)]),
+        )
+        for injected, auc, after in points
+        for experiment in (0, 1)
+    ]
+    return significance(summarise_search(runs), ["cwola", "supervised"], SQRT_S)

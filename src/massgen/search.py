@@ -110,7 +110,7 @@ def gather(pools: dict[str, Pool], numbers: np.ndarray, name: str) -> np.ndarray
     return out
 
 
-def test_events(datasets: dict[str, str], indices: dict[str, str], n: int) -> dict[str, np.ndarray]:
+def test_set(datasets: dict[str, str], indices: dict[str, str], n: int) -> dict[str, np.ndarray]:
     """The test set: the first ``n`` signal-region events (in dataset order) of each
     class's test split, features and true class."""
     features, truth = [], []
@@ -143,9 +143,10 @@ def run_experiment(
 
     ``pools[class]`` ("background", "signal") holds the train and validation splits'
     ``datasets`` and ``indices``, ``test[class]`` the test split's ``dataset`` and
-    ``index``, ``cutflows[class]`` each sample's cutflow; ``search`` the job's values:
-    signal and pixels (recorded), scheme, injected (signal events in the signal region), experiment (the draw's and
-    the training's seed), background (its events in the signal region), test_events,
+    ``index``, ``cutflows[class]`` each sample's cutflow; ``search`` the job's values
+    (:func:`massgen.params.search_job`): signal and pixels (recorded), scheme, injected
+    (signal events in the signal region), experiment (the draw's and the training's
+    seed), background (its events in the signal region), test_events,
     background_efficiencies and relative_systematic. ``model`` (name, target, hparams)
     and ``loop`` (the training loop's settings) are :func:`massgen.params.training`'s.
     """
@@ -203,7 +204,7 @@ def run_experiment(
         fingerprint=fingerprint,
     )
     tagger.eval()
-    scored = test_events(
+    scored = test_set(
         {name: test[name]["dataset"] for name in test},
         {name: test[name]["index"] for name in test},
         search["test_events"],

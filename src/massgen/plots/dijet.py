@@ -92,7 +92,7 @@ def dijet_mass(
 
 
 SCHEME_STYLE = {"cwola": "C0", "supervised": "C3"}
-CUT_MARKERS = ("o", "s", "^", "D")
+CUT_STYLES = (("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"))  # marker, line per cut
 
 
 def significance(rows: list[dict], schemes: list[str], sqrt_s: float) -> Figure:
@@ -124,7 +124,8 @@ def significance(rows: list[dict], schemes: list[str], sqrt_s: float) -> Figure:
                     [r["cuts"][k]["significance"] for r in mine],
                     yerr=[r["cuts"][k]["significance_std"] for r in mine],
                     color=SCHEME_STYLE.get(scheme),
-                    marker=CUT_MARKERS[k % len(CUT_MARKERS)],
+                    marker=CUT_STYLES[k % len(CUT_STYLES)][0],
+                    linestyle=CUT_STYLES[k % len(CUT_STYLES)][1],
                     capsize=3,
                     label=rf"{scheme}, $\epsilon_b$ = {cut['background_efficiency']:g}",
                 )
