@@ -12,7 +12,7 @@ from massgen.config import defaults
 from massgen.evaluation.metrics import predict
 from massgen.evaluation.roc import roc_auc
 from massgen.models import build_model, head_weights
-from massgen.models.cnn import ProductHead
+from massgen.models.cnn import ProductHead, with_scale_shift
 from massgen.preprocess import pixelate
 from massgen.registry import METHODS, MODELS
 from massgen.representations import tree as tree_representation
@@ -169,6 +169,29 @@ def test_dijet_cnn_shares_one_cnn_and_multiplies_the_jets_probabilities():
         build_model(MODELS["cnn_dijet"].target, {**DIJET_IMAGE, "n_classes": 3}, **CNN_SETTINGS)
     with pytest.raises(ValueError, match="two leading jets' images"):
         build_model(MODELS["cnn_dijet"].target, IMAGE, **CNN_SETTINGS)
+
+
+def test_meta_transfer_scales_at_one_and_shifts_at_zero_leave_the_cnn_as_it_is():
+    """Seed 001, Eqs. 4-5: every convolution gets a scale per (input channel, filter)
+    and a shift per filter; at 1 and 0 the two-jet CNN gives the plain one's outputs to
+    the bit, and a moved scale or shift changes them."""
+    model = tagger("cnn_dijet").eval()
+    images = torch.rand(4, 2, 25, 25)
+    mask = torch.ones(4, dtype=torch.bool)
+    with torch.no_grad():
+        plain = model(images, mask)
+        added = with_scale_shift(model)
+        assert [tuple(p.shape) for p in added] == [
+            (64, 1, 1, 1), (64,), (64, 64, 1, 1), (64,), (128, 64, 1, 1), (128,),
+            (128, 128, 1, 1), (128,),
+        ]  # fmt: skip
+        assert torch.equal(model(images, mask), plain)
+        for moved in (added[2], added[7]):
+            moved.add_(0.5)
+            assert not torch.equal(model(images, mask), plain)
+            moved.sub_(0.5)
+    weights = {name for name, _ in model.named_parameters()}
+    assert "encoder.conv.layers.0.conv.weight" in weights  # the pretrained filters, kept
 
 
 @pytest.mark.parametrize("name", list(MODELS))

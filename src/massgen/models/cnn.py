@@ -162,6 +162,38 @@ class DijetCNN(Tagger):
         return 2
 
 
+class ScaleShiftConv2d(nn.Module):
+    """Seed 001's meta-transfer convolution (Sec. 5, Eqs. 4-5): a pretrained
+    convolution's filters F^{cf} scaled per input channel c and filter f by S^{cf}, its
+    bias b^f shifted by S-bar^f, before the activation. At S = 1 and S-bar = 0 it is the
+    convolution itself, to the bit (multiplying by 1 and adding 0 are exact)."""
+
+    def __init__(self, conv: nn.Conv2d) -> None:
+        super().__init__()
+        self.conv = conv
+        self.scale = nn.Parameter(torch.ones(conv.out_channels, conv.in_channels, 1, 1))
+        self.shift = nn.Parameter(torch.zeros(conv.out_channels))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv._conv_forward(
+            x, self.conv.weight * self.scale, self.conv.bias + self.shift
+        )
+
+
+def with_scale_shift(model: nn.Module) -> list[nn.Parameter]:
+    """Put every convolution of ``model`` inside a :class:`ScaleShiftConv2d` (in place,
+    keeping its weights) and return the scaling and shifting parameters, the ones
+    meta-training moves."""
+    added: list[nn.Parameter] = []
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            if isinstance(child, nn.Conv2d):
+                wrapped = ScaleShiftConv2d(child)
+                setattr(module, name, wrapped)
+                added += [wrapped.scale, wrapped.shift]
+    return added
+
+
 def build(
     dataset_meta: dict,
     *,
