@@ -239,6 +239,15 @@ RERUNS: dict[str, tuple[object, dict[str, int]]] = {
     "dark_showers.jet_eta_max": (1.5, {}),
     "dark_showers.signal_region": ([4800.0, 5500.0], {}),
     "dark_showers.sidebands": ([[4300.0, 4700.0]], {}),
+    "dark_showers.search.model": ("cnn_dijet", {}),
+    "dark_showers.search.schemes": (["cwola"], {}),
+    "dark_showers.search.pixels": ([50], {}),
+    "dark_showers.search.background": (10, {}),
+    "dark_showers.search.injected": ([5], {}),
+    "dark_showers.search.experiments": (2, {}),
+    "dark_showers.search.test_events": (10, {}),
+    "dark_showers.search.background_efficiencies": ([0.2], {}),
+    "dark_showers.search.relative_systematic": (0.01, {}),
     # Another study altogether: its own rerun table is in test_anti_qcd.py.
     "kind": (None, {}),
 }
