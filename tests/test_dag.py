@@ -210,18 +210,22 @@ def test_anti_qcd_paper_study_dag(tmp_path):
 
 
 def test_dark_showers_paper_study_dag(tmp_path):
-    """config/dark_showers_paper.yaml, seed 001's Fig. 3 at its scale: 1.9 x 10^6 QCD
-    dijets and 10^5 events per benchmark in chunks of 25 000; per benchmark, 3
-    resolutions x 2 schemes x 8 injections x 10 pseudo-experiments."""
+    """config/dark_showers_paper.yaml, seed 001's Figs. 3-5 at its scale: 1.9 x 10^6 QCD
+    dijets and 10^5 events per benchmark searched, 1.6 x 10^7 simulated QCD dijets and
+    7 x 10^4 events per other source benchmark, in chunks of 10^5; per benchmark, 3
+    resolutions x 4 schemes x 8 injections x 10 pseudo-experiments, a pretraining and a
+    meta-training per resolution."""
     config = load_config(REPO / "config" / "dark_showers_paper.yaml")
     counts = build_dag(
         tmp_path, REPO / "config" / "dark_showers_paper.yaml", details=False
     ).counts()
-    assert counts["generate_events"] == counts["select_jets"] == 76 + 2 * 4
-    assert counts["index_dijets"] == 3
-    assert counts["build_dijet_datasets"] == 3 * 3
-    assert counts["run_search"] == 2 * 3 * 2 * 8 * 10 == len(params.search_grid(config))
-    assert counts["tabulate_search"] == counts["plot_significance"] == 1
+    assert counts["generate_events"] == counts["select_jets"] == 19 + 2 + 160 + 12
+    assert counts["index_dijets"] == 16
+    assert counts["build_dijet_datasets"] == 16 * 3
+    assert counts["pretrain_search"] == counts["meta_train_search"] == 2 * 3
+    assert counts["run_search"] == 2 * 3 * 4 * 8 * 10 == len(params.search_grid(config))
+    assert counts["tabulate_search"] == 1
+    assert counts["plot_significance"] == 3
     assert set(counts) & {"index_window", "train_tagger", "train_classifier"} == set()
 
 

@@ -85,7 +85,13 @@ def test_both_leading_jets_are_cut_and_the_regions_flagged():
 
 def test_the_smoke_config_makes_the_seeds_search():
     config = validate_config(copy.deepcopy(CONFIG))
-    assert [s.name for s in of_study(config)] == ["qcd_dijet", "hv_indirect_lambda10"]
+    assert [s.name for s in of_study(config)] == [
+        "qcd_dijet",
+        "hv_indirect_lambda10",
+        "hv_direct_lambda10",  # transfer learning's source data
+        "hv_indirect_lambda5",
+        "qcd_dijet_source",
+    ]
     settings = pythia_settings(config, "qcd_dijet")
     assert "PhaseSpace:pTHatMin = 700.0" in settings
     assert "PhaseSpace:mHatMin = 3000.0" in settings
@@ -145,7 +151,7 @@ def test_dark_shower_search_end_to_end(dark_showers_run, tmp_path):
     # The search: each scheme's pseudo-experiment drew the search's events at one
     # luminosity and scored the test split's signal-region events.
     search = CONFIG["dark_showers"]["search"]
-    for scheme in ("cwola", "supervised"):
+    for scheme in search["schemes"]:
         where = {"study": STUDY, "signal": "hv_indirect_lambda10", "pixels": 25, "scheme": scheme}
         run = read_json(
             dark_showers_run / paths.SEARCH_METRICS.format(**where, injected=10, experiment=0)
@@ -158,26 +164,43 @@ def test_dark_shower_search_end_to_end(dark_showers_run, tmp_path):
             dark_showers_run / paths.SEARCH_HISTORY.format(**where, injected=10, experiment=0)
         )
         assert len(history["epochs"]) == CONFIG["training"]["max_epochs"]
+    # Transfer and meta-transfer learning pretrained on the other two benchmarks and the
+    # simulated background, for the searched benchmark.
+    where = {"study": STUDY, "signal": "hv_indirect_lambda10", "pixels": 25}
+    pretrained = read_json(dark_showers_run / paths.PRETRAINED_HISTORY.format(**where))
+    assert pretrained["sources"] == ["hv_direct_lambda10", "hv_indirect_lambda5"]
+    assert len(pretrained["epochs"]) == 2
+    meta = read_json(dark_showers_run / paths.META_HISTORY.format(**where))
+    assert meta["tasks"] == ["hv_direct_lambda10", "hv_indirect_lambda5"]
+    assert 1 <= len(meta["episodes"]) <= 2
+    flows = (results / "cutflow.md").read_text()
+    assert "| qcd_dijet_source |" in flows
     table = (results / "dark_showers.md").read_text()
     assert "## hv_indirect_lambda10, 25² pixels" in table
     assert "| 10 | " in table
-    assert (results / "plots" / "significance.png").stat().st_size > 10_000
+    assert "transfer's best-cut significance minus cwola's" in table
+    for figure in paths.SIGNIFICANCE_FIGURES:
+        assert (results / "plots" / f"{figure}.png").stat().st_size > 10_000
     # Nothing left to do; a new signal region reruns the selection and what reads it, a
     # new parton cut the background's chunks, a new injection its pseudo-experiments.
     assert dry_run(dark_showers_run, CONFIG, tmp_path, "again") == {}
+    # Five samples: the searched two and the source data's other two benchmarks and
+    # simulated background (QCD in five chunks each).
     downstream = {
-        "index_dijets": 2,
-        "build_dijet_datasets": 2,
-        "run_search": 2,
+        "index_dijets": 5,
+        "build_dijet_datasets": 5,
+        "pretrain_search": 1,
+        "meta_train_search": 1,
+        "run_search": 4,
         "tabulate_search": 1,
-        "plot_significance": 1,
+        "plot_significance": 3,
     }
     moved = copy.deepcopy(CONFIG)
     moved["dark_showers"]["signal_region"] = [4800.0, 5500.0]
     moved["dark_showers"]["sidebands"] = [[4400.0, 4800.0], [5500.0, 5800.0]]
     assert dry_run(dark_showers_run, moved, tmp_path, "moved") == {
-        "select_jets": 6,
-        "merge_cutflow": 2,
+        "select_jets": 13,
+        "merge_cutflow": 5,
         "tabulate_cutflow": 1,
         "plot_dijet_mass": 1,
         **downstream,
@@ -185,29 +208,50 @@ def test_dark_shower_search_end_to_end(dark_showers_run, tmp_path):
     harder = copy.deepcopy(CONFIG)
     harder["dark_showers"]["parton_cuts"] = {"mjj_min": 3500.0}
     background_chunks = dict.fromkeys(
-        ("generate_events", "simulate_detector", "cluster_jets", "select_jets"), 5
+        ("generate_events", "simulate_detector", "cluster_jets", "select_jets"), 10
     )
     assert dry_run(dark_showers_run, harder, tmp_path, "harder") == {
-        **background_chunks,
-        "merge_cutflow": 1,
+        **background_chunks,  # the searched and the simulated QCD
+        "merge_cutflow": 2,
         "tabulate_cutflow": 1,
         "plot_dijet_mass": 1,
         **downstream,
-        "index_dijets": 1,
-        "build_dijet_datasets": 1,
+        "index_dijets": 2,
+        "build_dijet_datasets": 2,
     }
     more = copy.deepcopy(CONFIG)
     more["dark_showers"]["search"]["injected"] = [10, 20]
     assert dry_run(dark_showers_run, more, tmp_path, "more") == {
-        "run_search": 2,
+        "run_search": 4,
         "tabulate_search": 1,
-        "plot_significance": 1,
+        "plot_significance": 3,
     }
     finer = copy.deepcopy(CONFIG)
     finer["dark_showers"]["search"]["pixels"] = [25, 50]
     assert dry_run(dark_showers_run, finer, tmp_path, "finer") == {
-        "build_dijet_datasets": 2,
+        "build_dijet_datasets": 5,
+        "pretrain_search": 1,
+        "meta_train_search": 1,
+        "run_search": 4,
+        "tabulate_search": 1,
+        "plot_significance": 3,
+    }
+    # Meta-training's settings rerun it and the meta-transfer experiments alone;
+    # pretraining's rerun both source trainings and both transfer schemes (Figs. 4-5).
+    episodes = copy.deepcopy(CONFIG)
+    episodes["dark_showers"]["meta_training"]["max_episodes"] = 3
+    assert dry_run(dark_showers_run, episodes, tmp_path, "episodes") == {
+        "meta_train_search": 1,
+        "run_search": 1,
+        "tabulate_search": 1,
+        "plot_significance": 1,  # Fig. 5 alone shows meta-transfer learning
+    }
+    longer = copy.deepcopy(CONFIG)
+    longer["dark_showers"]["pretraining"]["max_epochs"] = 3
+    assert dry_run(dark_showers_run, longer, tmp_path, "longer") == {
+        "pretrain_search": 1,
+        "meta_train_search": 1,
         "run_search": 2,
         "tabulate_search": 1,
-        "plot_significance": 1,
+        "plot_significance": 2,
     }

@@ -15,9 +15,10 @@ import yaml
 from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.evaluation.search_summary import learning_threshold, summarise, tables
+from massgen.event_pools import Pool, gather
 from massgen.files import read_json, write_json, write_parquet
 from massgen.params import GridCheck, search_grid, search_job, training
-from massgen.search import Pool, gather, run_experiment, sideband_ratio
+from massgen.search import run_experiment, sideband_ratio
 from massgen.selection import dijet_index
 
 from .conftest import DARK_SHOWERS_SMOKE
@@ -104,8 +105,11 @@ def test_a_pool_numbers_its_splits_in_order_and_gathers_by_number(tmp_path):
     assert values.tolist() == [32.0, 50.0, 54.0, 52.0, 50.0, 30.0]
 
 
-def toy_search(tmp_path: Path, scheme: str, injected: int, max_epochs: int = 12) -> dict:
-    """One pseudo-experiment on toy images: background one-prong, signal two-prong."""
+def toy_search(
+    tmp_path: Path, scheme: str, injected: int, max_epochs: int = 12, pretrained: str | None = None
+) -> dict:
+    """One pseudo-experiment on toy images: background one-prong, signal two-prong; a
+    transfer scheme starts from the weights ``pretrained``."""
     rng = np.random.default_rng(5)
     pools, test, cutflows = {}, {}, {}
     for name, two_prong, ratio in (("background", False, 1.0), ("signal", True, 0.1)):
@@ -144,6 +148,7 @@ def toy_search(tmp_path: Path, scheme: str, injected: int, max_epochs: int = 12)
         search,
         str(out),
         str(out) + ".json",
+        pretrained=pretrained,
     )
 
 
@@ -230,7 +235,7 @@ def test_the_grid_holds_every_pseudo_experiment_and_refuses_others():
     config["dark_showers"]["search"].update(injected=[10, 20], experiments=2)
     validate_config(config)
     grid = search_grid(config)
-    assert len(grid) == 1 * 1 * 2 * 2 * 2  # signals, pixels, schemes, injections, experiments
+    assert len(grid) == 1 * 1 * 4 * 2 * 2  # signals, pixels, schemes, injections, experiments
     assert ("hv_indirect_lambda10", 25, "cwola", 20, 1) in grid
     check = GridCheck(config)
     point = {"signal": "hv_indirect_lambda10", "pixels": "25", "scheme": "cwola"}

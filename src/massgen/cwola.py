@@ -16,8 +16,10 @@ import numpy as np
 
 CLASSES = ("background", "signal")
 REGIONS = ("sidebands", "signal_region")  # CWoLa labels 0 and 1
-# How a pseudo-experiment labels its events: the region (CWoLa) or the true class.
-SCHEMES = ("cwola", "supervised")
+# How a pseudo-experiment trains: on the region (CWoLa) or the true class from scratch, or
+# CWoLa on top of a feature extractor pretrained on source data (Secs. 4-5).
+SOURCE_SCHEMES = ("transfer", "meta_transfer")
+SCHEMES = ("cwola", "supervised", *SOURCE_SCHEMES)
 POOL_SPLITS = ("train", "val")  # the splits drawn from; the draw's own fifth validates
 
 

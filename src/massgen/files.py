@@ -9,6 +9,7 @@ naming the file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -109,3 +110,12 @@ def read_json(path: Path | str) -> Any:
         raise InputFileError(f"{path}: file not found") from exc
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{path}: malformed JSON ({exc})") from exc
+
+
+def file_digest(path: Path | str) -> str:
+    """BLAKE2b digest (hex) of a file's bytes; InputFileError if it cannot be read."""
+    try:
+        with Path(path).open("rb") as stream:
+            return hashlib.file_digest(stream, "blake2b").hexdigest()
+    except OSError as exc:
+        raise InputFileError(f"{path}: {exc.strerror or exc}") from exc

@@ -8,6 +8,7 @@ parse time.
 
 from __future__ import annotations
 
+from massgen.cwola import SOURCE_SCHEMES
 from massgen.errors import ConfigError
 from massgen.generation.settings import QUIET
 from massgen.grid import CLASSIFIER_KINDS, SPLITS
@@ -313,6 +314,22 @@ def search_job(
     }
 
 
+def source_samples(config: dict, signal: str) -> list[str]:
+    """The samples the source trainings of a search for ``signal`` read: every source
+    benchmark but ``signal`` (seed 001: "all the models ... except the benchmark on which
+    the model will be tested"), then the simulated background."""
+    sources = config["dark_showers"]["sources"]
+    others = [name for name in sources["signals"] if name != signal]
+    return [*others, sources["background"]]
+
+
+def source_training(config: dict, stage: str) -> dict:
+    """The settings of one of seed 001's source trainings (``stage``: ``pretraining`` or
+    ``meta_training``, config ``dark_showers.<stage>``), in a fixed key order: a job's
+    parameters must not change with the order a config file lists them in."""
+    return dict(sorted(config["dark_showers"][stage].items()))
+
+
 def dijet_representation(config: dict, pixels: int) -> dict:
     """What a build_dijet_datasets job reads: the two-jet images at ``pixels`` per side
     (one of ``dark_showers.search.pixels``)."""
@@ -345,6 +362,9 @@ class GridCheck:
         self.scenarios = config["robustness"]["scenarios"]
         self.searches = frozenset(search_grid(config))
         self.pixels = {point[1] for point in self.searches}
+        self.pretrainings = {
+            (point[0], point[1]) for point in self.searches if point[2] in SOURCE_SCHEMES
+        }
 
     def __call__(self, wildcards: dict) -> None:
         """Raise :class:`ConfigError` naming the first wildcard value outside the grid."""
@@ -414,6 +434,13 @@ class GridCheck:
                     f"{point[0]}/px{point[1]}/{point[2]}/s{point[3]}/exp{point[4]}: no such "
                     f"pseudo-experiment in {where} (config keys dark_showers.signals, "
                     "dark_showers.search)"
+                )
+        elif "signal" in wildcards:
+            point = (wildcards["signal"], int(wildcards["pixels"]))
+            if point not in self.pretrainings:
+                raise ConfigError(
+                    f"{point[0]}/px{point[1]}: no transfer or meta-transfer search in "
+                    f"{where} (config keys dark_showers.signals, dark_showers.search)"
                 )
         elif "pixels" in wildcards and int(wildcards["pixels"]) not in self.pixels:
             raise ConfigError(

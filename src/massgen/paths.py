@@ -78,6 +78,12 @@ SEARCH_WEIGHTS = SEARCH + "/model.pt"
 SEARCH_HISTORY = SEARCH + "/history.json"
 SEARCH_METRICS = SEARCH + ".json"  # AUC and significance after cuts on the test events
 SEARCH_TABLES = RESULTS + "/dark_showers.md"  # significance and AUC per injected signal
+# Seed 001's source trainings per searched benchmark and resolution (Secs. 4-5).
+PRETRAINING = RESULTS + "/pretraining/{signal}/px{pixels}"
+PRETRAINED = PRETRAINING + "/pretrained.pt"  # weights after pretraining
+PRETRAINED_HISTORY = PRETRAINING + "/pretrained.json"
+META_TRAINED = PRETRAINING + "/meta_trained.pt"  # with the convolutions' scales and shifts
+META_HISTORY = PRETRAINING + "/meta_trained.json"
 PLOT = RESULTS + "/plots/{name}.png"  # and beside it {name}.pdf
 FIGURES = ("fig1_jet_images",)  # one per study
 MODEL_FIGURES = ("fig3_single_domain_auc", "fig4_domain_scores", "fig5_qcd_sculpting")  # per model
@@ -85,7 +91,12 @@ COMPARISON = "model_comparison"  # domain scores of every model on one split (tw
 LEARNING_CURVES = "learning_curves"  # AUC against training jets per class (learning_curve)
 ANOMALY_MASS = "anti_qcd/{model}/{method}/{class_set}"  # seed 004's Figs. 6-7, per classifier
 DIJET_MASS = "dijet_mass"  # seed 001's Fig. 1: M_jj of the selected events, SR and SB
-SIGNIFICANCE = "significance"  # seed 001's Fig. 3: significance after cuts against before
+# Seed 001's Figs. 3-5: significance after cuts against before, a scheme against another.
+SIGNIFICANCE_FIGURES = {
+    "significance": ("cwola", "supervised"),
+    "significance_transfer": ("transfer", "cwola"),
+    "significance_meta_transfer": ("meta_transfer", "transfer"),
+}
 
 
 def plot(name: str, ext: str = "png") -> str:

@@ -9,7 +9,10 @@ number) and trains the two-jet CNN on them with the scheme's labels:
 
 - ``cwola``: the signal region (1) against the sidebands (0), the truth unseen;
 - ``supervised``: the same events with their true class (1 signal, 0 background), the
-  reference a CWoLa classifier approaches with much signal.
+  reference a CWoLa classifier approaches with much signal;
+- ``transfer`` and ``meta_transfer`` (Secs. 4-5): CWoLa's labels, the feature extractor
+  pretrained (and meta-trained) on source data frozen and the dense layers re-initialised
+  (:func:`massgen.transfer.fine_tune`).
 
 It is then scored on the test split's signal-region events (up to ``test_events`` per
 class), and its AUC and the significance of the signal region's events after cuts at
@@ -34,7 +37,8 @@ from massgen.evaluation.significance import (
     discovery_significance_systematic,
     significance_after_cut,
 )
-from massgen.files import atomic_path, read_json, read_parquet, write_json
+from massgen.event_pools import Pool, gather
+from massgen.files import atomic_path, file_digest, read_json, read_parquet, write_json
 from massgen.models import build_model
 from massgen.training.loop import (
     Batch,
@@ -45,6 +49,7 @@ from massgen.training.loop import (
     keep_freed_memory,
 )
 from massgen.training.run import data_fingerprint
+from massgen.transfer import fine_tune, load_pretrained
 
 log = logging.getLogger(__name__)
 
@@ -56,58 +61,6 @@ def sideband_ratio(cutflow_path: str) -> float:
     if window["signal_region"] <= 0:
         raise InputFileError(f"{cutflow_path}: no selected event in the signal region")
     return window["sidebands"] / window["signal_region"]
-
-
-class Pool:
-    """The signal-region and sideband events of one sample over several splits: their
-    datasets (memory-mapped) and regions (1 signal region, 0 sidebands), numbered from
-    ``offset`` on in split order."""
-
-    def __init__(self, datasets: list[str], indices: list[str], offset: int = 0) -> None:
-        self.parts = [load_dataset(d) for d in datasets]
-        regions = []
-        for dataset, index_path, part in zip(datasets, indices, self.parts, strict=True):
-            index = read_parquet(index_path)
-            region = np.asarray(index.region[index.balanced], np.int8)
-            if len(region) != len(part["label"]):
-                raise InputFileError(
-                    f"{dataset}: {len(part['label'])} events, its index {len(region)}"
-                )
-            regions.append(region)
-        self.region = np.concatenate(regions)
-        self.starts = np.cumsum([0] + [len(r) for r in regions])
-        self.offset = offset
-
-    def __len__(self) -> int:
-        return int(self.starts[-1])
-
-    def rows(self, region: int) -> np.ndarray:
-        """Numbers of the events in ``region``."""
-        return self.offset + np.flatnonzero(self.region == region)
-
-    def take(self, numbers: np.ndarray, name: str) -> np.ndarray:
-        """Array ``name`` at event ``numbers`` (this pool's), in their order; each split's
-        memory map is read in increasing row order."""
-        local = np.asarray(numbers) - self.offset
-        part = np.searchsorted(self.starts, local, side="right") - 1
-        shape = self.parts[0][name].shape[1:]
-        out = np.empty((len(local), *shape), self.parts[0][name].dtype)
-        for k, arrays in enumerate(self.parts):
-            mine = np.flatnonzero(part == k)
-            order = mine[np.argsort(local[mine], kind="stable")]
-            out[order] = arrays[name][local[order] - self.starts[k]]
-        return out
-
-
-def gather(pools: dict[str, Pool], numbers: np.ndarray, name: str) -> np.ndarray:
-    """Array ``name`` at event ``numbers`` of several pools numbered one after another."""
-    shape = next(iter(pools.values())).parts[0][name].shape[1:]
-    dtype = next(iter(pools.values())).parts[0][name].dtype
-    out = np.empty((len(numbers), *shape), dtype)
-    for pool in pools.values():
-        mine = (numbers >= pool.offset) & (numbers < pool.offset + len(pool))
-        out[mine] = pool.take(numbers[mine], name)
-    return out
 
 
 def test_set(datasets: dict[str, str], indices: dict[str, str], n: int) -> dict[str, np.ndarray]:
@@ -137,9 +90,11 @@ def run_experiment(
     out_dir: str,
     metrics_path: str,
     threads: int = 1,
+    pretrained: str | None = None,
 ) -> dict:
     """One pseudo-experiment: draw, train, score; writes ``model.pt`` and
     ``history.json`` in ``out_dir`` and the metrics JSON at ``metrics_path``.
+    ``pretrained``: the weights a transfer scheme starts from.
 
     ``pools[class]`` ("background", "signal") holds the train and validation splits'
     ``datasets`` and ``indices``, ``test[class]`` the test split's ``dataset`` and
@@ -170,7 +125,7 @@ def run_experiment(
         for region_name in cwola.REGIONS
     }
     drawn = cwola.draw(groups, counts, seed)
-    label = drawn["label"] if scheme == "cwola" else drawn["truth"]
+    label = drawn["truth"] if scheme == "supervised" else drawn["label"]
     features = gather(by_class, drawn["row"], "features")
     sets = {
         part: Batch.from_arrays({"features": features[keep], "label": label[keep]}, device)
@@ -193,16 +148,29 @@ def run_experiment(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
-    tagger = build_model(model["target"], meta, **model["hparams"]).to(device)
-    history = fit(
-        tagger,
-        sets["train"],
-        sets["val"],
-        TrainSettings(**loop),
-        seed,
-        checkpoint=out / "checkpoint.pt",
-        fingerprint=fingerprint,
-    )
+    if scheme in cwola.SOURCE_SCHEMES:
+        tagger = load_pretrained(model, meta, pretrained, scheme, device)
+        fingerprint["pretrained"] = file_digest(pretrained)
+        history = fine_tune(
+            tagger,
+            sets["train"],
+            sets["val"],
+            TrainSettings(**loop),
+            seed,
+            checkpoint=out / "checkpoint.pt",
+            fingerprint=fingerprint,
+        )
+    else:
+        tagger = build_model(model["target"], meta, **model["hparams"]).to(device)
+        history = fit(
+            tagger,
+            sets["train"],
+            sets["val"],
+            TrainSettings(**loop),
+            seed,
+            checkpoint=out / "checkpoint.pt",
+            fingerprint=fingerprint,
+        )
     tagger.eval()
     scored = test_set(
         {name: test[name]["dataset"] for name in test},

@@ -50,6 +50,7 @@ wildcard_constraints:
     scheme="|".join(cwola.SCHEMES),
     injected=r"\d+",
     experiment=r"\d+",
+    figure="|".join(paths.SIGNIFICANCE_FIGURES),
 
 
 def events_path(pattern):
@@ -417,13 +418,21 @@ def every_robustness_score(wildcards=None):
     ]
 
 
+# Seed 001's searched samples (the source data of transfer learning stays out of Fig. 1).
+SEARCHED_SAMPLES = (
+    [config["dark_showers"]["background"], *config["dark_showers"]["signals"]]
+    if config["kind"] == "weak_supervision"
+    else []
+)
+
+
 def selected_chunks_by_sample(wildcards=None):
-    """Selected chunks of every sample of the study, as named inputs."""
+    """Selected chunks of every searched sample of seed 001's study, as named inputs."""
     return {
         sample: expand(
             paths.SELECTED, study=STUDY, sample=sample, chunk=chunks_of(sample)
         )
-        for sample in SAMPLES
+        for sample in SEARCHED_SAMPLES
     }
 
 
@@ -434,15 +443,31 @@ def dark_shower_outputs():
         paths.CUTFLOW_TABLE.format(study=STUDY),
         paths.plot(paths.DIJET_MASS).format(study=STUDY),
         paths.SEARCH_TABLES.format(study=STUDY),
-        paths.plot(paths.SIGNIFICANCE).format(study=STUDY),
+        *(paths.plot(name).format(study=STUDY) for name in significance_figures()),
     ]
+
+
+def significance_figures():
+    """Seed 001's Figs. 3-5 the configured schemes give: each whose first scheme runs."""
+    schemes = config["dark_showers"]["search"]["schemes"]
+    return [
+        name
+        for name, compared in paths.SIGNIFICANCE_FIGURES.items()
+        if compared[0] in schemes
+    ]
+
+
+def figure_schemes(wildcards):
+    """The configured schemes one of Figs. 3-5 compares."""
+    schemes = config["dark_showers"]["search"]["schemes"]
+    return [s for s in paths.SIGNIFICANCE_FIGURES[wildcards.figure] if s in schemes]
 
 
 SEARCHES = params.search_grid(config)  # seed 001's pseudo-experiments
 
 
-def every_search(pattern):
-    """``pattern`` for every pseudo-experiment of the search."""
+def every_search(pattern, schemes=None):
+    """``pattern`` for every pseudo-experiment of the search (of ``schemes``: all)."""
     return [
         pattern.format(
             study=STUDY,
@@ -453,7 +478,13 @@ def every_search(pattern):
             experiment=experiment,
         )
         for signal, pixels, scheme, injected, experiment in SEARCHES
+        if schemes is None or scheme in schemes
     ]
+
+
+def figure_metrics(wildcards):
+    """The pseudo-experiments one of Figs. 3-5 shows."""
+    return every_search(paths.SEARCH_METRICS, figure_schemes(wildcards))
 
 
 def dijet_representation(wildcards):
@@ -473,16 +504,74 @@ def search_inputs(wildcards):
     out = {}
     for name, sample in samples.items():
         where = dict(study=STUDY, sample=sample, pixels=wildcards.pixels)
-        out[f"{name}_pool"] = expand(
-            paths.DIJET_DATASET, split=cwola.POOL_SPLITS, **where
-        )
-        out[f"{name}_pool_index"] = expand(
-            paths.DIJET_INDEX, split=cwola.POOL_SPLITS, **where
-        )
+        # str.format, not expand: this runs for every pseudo-experiment (1 920 at paper
+        # scale) and expand's cost showed in the dry run.
+        out[f"{name}_pool"] = [
+            paths.DIJET_DATASET.format(split=split, **where)
+            for split in cwola.POOL_SPLITS
+        ]
+        out[f"{name}_pool_index"] = [
+            paths.DIJET_INDEX.format(split=split, **where)
+            for split in cwola.POOL_SPLITS
+        ]
         out[f"{name}_test"] = paths.DIJET_DATASET.format(split="test", **where)
         out[f"{name}_test_index"] = paths.DIJET_INDEX.format(split="test", **where)
         out[f"{name}_cutflow"] = paths.CUTFLOW.format(**where)
+    start = {"transfer": paths.PRETRAINED, "meta_transfer": paths.META_TRAINED}
+    if wildcards.scheme in start:
+        out["pretrained"] = start[wildcards.scheme].format(
+            study=STUDY, signal=wildcards.signal, pixels=wildcards.pixels
+        )
     return out
+
+
+def source_inputs(wildcards):
+    """A source training's inputs: per source sample (massgen.params.source_samples) the
+    train and validation datasets and index files it draws from."""
+    on_grid(wildcards)
+    out = {}
+    for sample in params.source_samples(config, wildcards.signal):
+        where = dict(study=STUDY, sample=sample, pixels=wildcards.pixels)
+        out[sample] = expand(paths.DIJET_DATASET, split=cwola.POOL_SPLITS, **where)
+        out[f"{sample}_index"] = expand(
+            paths.DIJET_INDEX, split=cwola.POOL_SPLITS, **where
+        )
+    return out
+
+
+def source_names(wildcards):
+    """The source samples of a source training, the simulated background last."""
+    return params.source_samples(config, wildcards.signal)
+
+
+def pretraining_runtime(wildcards):
+    """Minutes a pretraining asks the batch system for (as search_runtime)."""
+    section = config["dark_showers"]["pretraining"]
+    images = (
+        2
+        * (section["signal"] + section["background"])
+        * (int(wildcards.pixels) / 50) ** 2
+    )
+    loop = {**SEARCH_TRAINING["loop"], "max_epochs": section["max_epochs"]}
+    return training_minutes(round(images), loop, {}, "cnn")
+
+
+def meta_training_runtime(wildcards):
+    """Minutes a meta-training asks for: per episode and task three steps of a task's
+    signal and background events through the feature extractor."""
+    section = config["dark_showers"]["meta_training"]
+    tasks = len(params.source_samples(config, wildcards.signal)) - 1
+    images = tasks * 3 * 2 * section["events"] * 2 * (int(wildcards.pixels) / 50) ** 2
+    loop = {**SEARCH_TRAINING["loop"], "max_epochs": section["max_episodes"]}
+    return training_minutes(round(images), loop, {}, "cnn")
+
+
+def source_memory(wildcards):
+    """MB a source training asks for: the pretraining's drawn events' two images twice,
+    and torch."""
+    section = config["dark_showers"]["pretraining"]
+    events = section["signal"] + section["background"]
+    return round(2000 + 2 * events * 2 * int(wildcards.pixels) ** 2 * 4 / 1e6)
 
 
 def search_values(wildcards):

@@ -6,12 +6,12 @@
 
 
 rule plot_dijet_mass:
-    """Seed 001's Fig. 1: the dijet mass of every sample's selected events, the QCD
+    """Seed 001's Fig. 1: the dijet mass of every searched sample's selected events, the QCD
     cross-section per bin and every sample's shape, with the signal region and sidebands.
     """
     input:
         unpack(selected_chunks_by_sample),
-        cutflows=expand(paths.CUTFLOW, study=STUDY, sample=SAMPLES),
+        cutflows=expand(paths.CUTFLOW, study=STUDY, sample=SEARCHED_SAMPLES),
     output:
         png=report(
             paths.plot(paths.DIJET_MASS),
@@ -28,7 +28,7 @@ rule plot_dijet_mass:
         IMAGES["python"]
     threads: 1
     params:
-        samples=SAMPLES,
+        samples=SEARCHED_SAMPLES,
         regions=SELECTION.get("regions"),
         sqrt_s=config["sqrt_s"],
     script:
@@ -89,12 +89,79 @@ rule build_dijet_datasets:
         "../scripts/build_dijet_datasets.py"
 
 
+rule pretrain_search:
+    """Sec. 4's pretraining for the search of one benchmark at one resolution: the
+    two-jet CNN on pure simulated background against the pure mixture of every other
+    source benchmark, signal-region events.
+
+    Wildcards: signal, pixels. Uses CUDA when present."""
+    input:
+        unpack(source_inputs),
+    output:
+        model=paths.PRETRAINED,
+        history=paths.PRETRAINED_HISTORY,
+    log:
+        paths.log("pretrain_search", "{signal}/px{pixels}"),
+    benchmark:
+        paths.benchmark("pretrain_search", "{signal}/px{pixels}")
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=source_memory,
+        runtime=pretraining_runtime,
+        gpu=1,
+    params:
+        model=SEARCH_TRAINING["model"],
+        loop=SEARCH_TRAINING["loop"],
+        samples=source_names,
+        settings=params.source_training(config, "pretraining"),
+    script:
+        "../scripts/pretrain_search.py"
+
+
+rule meta_train_search:
+    """Sec. 5's meta-training after the pretraining: the convolutions' scales and shifts
+    and the dense layers over episodes of the other source benchmarks' tasks.
+
+    Wildcards: signal, pixels. Uses CUDA when present."""
+    input:
+        unpack(source_inputs),
+        pretrained=paths.PRETRAINED,
+    output:
+        model=paths.META_TRAINED,
+        history=paths.META_HISTORY,
+    log:
+        paths.log("meta_train_search", "{signal}/px{pixels}"),
+    benchmark:
+        paths.benchmark("meta_train_search", "{signal}/px{pixels}")
+    conda:
+        "../envs/pipeline.yaml"
+    container:
+        IMAGES["python"]
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=source_memory,
+        runtime=meta_training_runtime,
+        gpu=1,
+    params:
+        model=SEARCH_TRAINING["model"],
+        loop=SEARCH_TRAINING["loop"],
+        samples=source_names,
+        settings=params.source_training(config, "meta_training"),
+    script:
+        "../scripts/meta_train_search.py"
+
+
 rule run_search:
     """One pseudo-experiment of the search: draw the signal region's and the sidebands'
     events at one luminosity, train the two-jet CNN with the scheme's labels, score the
     test split's signal-region events.
 
-    Wildcards: signal, pixels, scheme (cwola, supervised), injected (signal events in
+    Wildcards: signal, pixels, scheme (cwola, supervised, transfer, meta_transfer: these
+    two fine-tune the pretrained or meta-trained network), injected (signal events in
     the signal region), experiment (the draw's and the training's seed). Uses CUDA when
     present."""
     input:
@@ -153,27 +220,29 @@ rule tabulate_search:
 
 
 rule plot_significance:
-    """Seed 001's Fig. 3: significance after the classifier's cut against before, per
-    signal and resolution."""
+    """Seed 001's Figs. 3-5: significance after the classifier's cut against before, per
+    signal and resolution, one scheme against another (figure: significance, CWoLa and
+    supervised; significance_transfer, transfer and CWoLa; significance_meta_transfer,
+    meta-transfer and transfer)."""
     input:
-        metrics=every_search(paths.SEARCH_METRICS),
+        metrics=figure_metrics,
     output:
         png=report(
-            paths.plot(paths.SIGNIFICANCE),
+            paths.plot("{figure}"),
             caption="../report/significance.rst",
             category="Figures",
             subcategory="dark showers",
         ),
-        pdf=paths.plot(paths.SIGNIFICANCE, "pdf"),
+        pdf=paths.plot("{figure}", "pdf"),
     log:
-        paths.log("plot_significance", "all"),
+        paths.log("plot_significance", "{figure}"),
     conda:
         "../envs/pipeline.yaml"
     container:
         IMAGES["python"]
     threads: 1
     params:
-        schemes=config["dark_showers"]["search"]["schemes"],
+        schemes=figure_schemes,
         sqrt_s=config["sqrt_s"],
     script:
         "../scripts/plot_significance.py"

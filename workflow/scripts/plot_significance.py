@@ -1,4 +1,4 @@
-"""Rule plot_significance: seed 001's Fig. 3 from every pseudo-experiment."""
+"""Rule plot_significance: one of seed 001's Figs. 3-5 from its pseudo-experiments."""
 
 from massgen.logs import setup_logging
 

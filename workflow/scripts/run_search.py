@@ -31,4 +31,5 @@ run_experiment(
     out_dir=str(Path(snakemake.output.model).parent),
     metrics_path=snakemake.output.metrics,
     threads=snakemake.threads,
+    pretrained=snakemake.input.get("pretrained"),
 )

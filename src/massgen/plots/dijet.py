@@ -91,12 +91,12 @@ def dijet_mass(
     return fig
 
 
-SCHEME_STYLE = {"cwola": "C0", "supervised": "C3"}
+SCHEME_STYLE = {"cwola": "C0", "supervised": "C3", "transfer": "C2", "meta_transfer": "C1"}
 CUT_STYLES = (("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"))  # marker, line per cut
 
 
 def significance(rows: list[dict], schemes: list[str], sqrt_s: float) -> Figure:
-    """Seed 001's Fig. 3: the significance after a cut on the classifier's output against
+    """Seed 001's Figs. 3-5: the significance after a cut on the classifier's output against
     the one before any cut, mean ± std over pseudo-experiments, for every scheme and
     background efficiency; a panel per resolution (rows) and signal (columns), the
     dotted line of slope 1 where the cut neither helps nor harms. ``rows`` are

@@ -14,6 +14,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from massgen.cwola import SOURCE_SCHEMES
 from massgen.grid import CLASSIFIER_KINDS
 from massgen.registry import FAMILIES
 
@@ -65,8 +66,24 @@ def anti_qcd_events(sample: Sample, config: dict) -> int:
 
 def dark_shower_events(sample: Sample, config: dict) -> int:
     """Events generated for a sample of seed 001's search: ``dark_showers.events.signal``
-    per dark-shower benchmark, ``dark_showers.events.background`` for the QCD dijets."""
-    return config["dark_showers"]["events"]["background" if sample.label == 0 else "signal"]
+    per searched benchmark and ``dark_showers.events.background`` for the QCD dijets;
+    ``dark_showers.sources.events`` for a sample only transfer learning's source data
+    names (the other benchmarks, the simulated background)."""
+    section = config["dark_showers"]
+    if sample.name == section["background"] or sample.name in section["signals"]:
+        events = section["events"]
+    else:
+        events = section["sources"]["events"]
+    return events["background" if sample.label == 0 else "signal"]
+
+
+def source_samples(section: dict) -> list[str]:
+    """Samples of seed 001's transfer and meta-transfer learning (``section``, the config's
+    ``dark_showers``): every source benchmark, then the simulated background; none when
+    no scheme needs them."""
+    if not set(section["search"]["schemes"]) & set(SOURCE_SCHEMES):
+        return []
+    return [*section["sources"]["signals"], section["sources"]["background"]]
 
 
 def events_of_kind(sample: Sample, config: dict) -> int:
@@ -129,7 +146,8 @@ def of_study(config: dict) -> list[Sample]:
     the dark-shower benchmarks (config ``dark_showers``)."""
     if config["kind"] == "weak_supervision":
         section = config["dark_showers"]
-        return [parse_sample(name) for name in [section["background"], *section["signals"]]]
+        names = [section["background"], *section["signals"], *source_samples(section)]
+        return [parse_sample(name) for name in dict.fromkeys(names)]
     if config["kind"] in CLASSIFIER_KINDS:
         section = config["anti_qcd"]
         names = section["classes"] + section["unseen"] + augmentation_samples(section)

@@ -212,7 +212,7 @@ def mean_objective(
     return total / max(len(data), 1)
 
 
-def _load_checkpoint(path: Path, key: dict) -> dict | None:
+def load_checkpoint(path: Path, key: dict) -> dict | None:
     """The state saved at ``path`` by a run with the same ``key``, else None.
 
     On the CPU: the RNG states must stay there; the weights and the optimiser's state
@@ -227,7 +227,7 @@ def _load_checkpoint(path: Path, key: dict) -> dict | None:
     return saved
 
 
-def _save_checkpoint(path: Path, state: dict) -> None:
+def save_checkpoint(path: Path, state: dict) -> None:
     """Write a training checkpoint atomically."""
     with atomic_path(path) as tmp:
         torch.save(state, tmp)
@@ -272,7 +272,7 @@ def fit(
     history: dict = {"settings": asdict(settings), "seed": seed, "epochs": []}
     first_epoch, stopped = 0, False
     key = {"settings": asdict(settings), "seed": seed, "fingerprint": fingerprint}
-    saved = _load_checkpoint(Path(checkpoint), key) if checkpoint is not None else None
+    saved = load_checkpoint(Path(checkpoint), key) if checkpoint is not None else None
     if saved is not None:
         model.load_state_dict(saved["model"])
         optimiser.load_state_dict(saved["optimiser"])
@@ -321,7 +321,7 @@ def fit(
             best = {"loss": watched, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
         stopped = early_stopping and epoch - best["epoch"] >= settings.patience
         if checkpoint is not None:
-            _save_checkpoint(
+            save_checkpoint(
                 Path(checkpoint),
                 {
                     "key": key,

@@ -12,7 +12,7 @@ import torch
 
 from massgen.datasets import load_dataset, load_meta
 from massgen.errors import ConfigError, InputFileError
-from massgen.files import atomic_path, write_json
+from massgen.files import atomic_path, file_digest, write_json
 from massgen.models import build_model
 from massgen.training import methods
 from massgen.training.loop import (
@@ -73,10 +73,7 @@ def data_fingerprint(dirs: list[str]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for directory in dirs:
         for path in sorted(Path(directory).iterdir()):
-            with path.open("rb") as stream:
-                digest.update(
-                    f"{path.name}:{hashlib.file_digest(stream, 'blake2b').hexdigest()}".encode()
-                )
+            digest.update(f"{path.name}:{file_digest(path)}".encode())
     return digest.hexdigest()
 
 
