@@ -15,10 +15,10 @@ import yaml
 from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.evaluation.search_summary import learning_threshold, summarise, tables
-from massgen.event_pools import Pool, gather
+from massgen.event_pools import Pool, gather, sideband_ratio
 from massgen.files import read_json, write_json, write_parquet
 from massgen.params import GridCheck, search_grid, search_job, training
-from massgen.search import run_experiment, sideband_ratio
+from massgen.search import run_experiment
 from massgen.selection import dijet_index
 
 from .conftest import DARK_SHOWERS_SMOKE
@@ -26,10 +26,22 @@ from .conftest import DARK_SHOWERS_SMOKE
 PIXELS = 25
 
 
-def write_dataset(directory: Path, features: np.ndarray, label: np.ndarray) -> str:
-    """A dataset directory of two-jet images as massgen.datasets writes one."""
+def write_dataset(
+    directory: Path,
+    features: np.ndarray,
+    label: np.ndarray,
+    region: np.ndarray | None = None,
+    sideband_ratio: float = 1.0,
+) -> str:
+    """A dataset directory of two-jet images as build_dijet_datasets writes one: every
+    event in the signal region unless ``region`` says otherwise."""
     directory.mkdir(parents=True)
-    arrays = {"features": features.astype(np.float32), "label": label.astype(np.int8)}
+    region = np.ones(len(label)) if region is None else region
+    arrays = {
+        "features": features.astype(np.float32),
+        "label": label.astype(np.int8),
+        "region": region.astype(np.int8),
+    }
     for name, values in arrays.items():
         np.save(directory / f"{name}.npy", values)
     meta = {
@@ -39,18 +51,11 @@ def write_dataset(directory: Path, features: np.ndarray, label: np.ndarray) -> s
         "extent": {"nozoom": 1.0, "zoom": 0.5},
         "n_classes": 2,
         "n_jets": len(label),
+        "sideband_ratio": sideband_ratio,
         "arrays": list(arrays),
     }
     (directory / "meta.json").write_text(json.dumps(meta))
     return str(directory)
-
-
-def write_index(path: Path, region: np.ndarray) -> str:
-    write_parquet(
-        ak.zip({"region": region.astype(np.int8), "balanced": np.ones(len(region), bool)}),
-        path,
-    )
-    return str(path)
 
 
 def toy_images(n: int, two_prong: bool, rng: np.random.Generator) -> np.ndarray:
@@ -88,15 +93,14 @@ def test_the_index_keeps_the_signal_region_and_sidebands_with_their_region(tmp_p
 
 
 def test_a_pool_numbers_its_splits_in_order_and_gathers_by_number(tmp_path):
-    parts, regions = [], []
+    parts = []
     for k, n in enumerate((5, 3)):
         features = np.arange(n * 10, n * 10 + n, dtype=float)[:, None, None, None] * np.ones(
             (1, 2, PIXELS, PIXELS)
         )
-        parts.append(write_dataset(tmp_path / f"d{k}", features, np.zeros(n)))
-        regions.append(write_index(tmp_path / f"i{k}.parquet", np.arange(n) % 2))
-    first = Pool(parts[:1], regions[:1])
-    pool = Pool(parts, regions, offset=len(first))
+        parts.append(write_dataset(tmp_path / f"d{k}", features, np.zeros(n), np.arange(n) % 2))
+    first = Pool(parts[:1])
+    pool = Pool(parts, offset=len(first))
     assert len(pool) == 8
     assert pool.rows(1).tolist() == [6, 8, 11]  # rows 1, 3 of the first split, 1 of the second
     wanted = np.array([12, 5, 9, 7, 0, 10])
@@ -111,26 +115,23 @@ def toy_search(
     """One pseudo-experiment on toy images: background one-prong, signal two-prong; a
     transfer scheme starts from the weights ``pretrained``."""
     rng = np.random.default_rng(5)
-    pools, test, cutflows = {}, {}, {}
+    pools, test = {}, {}
     for name, two_prong, ratio in (("background", False, 1.0), ("signal", True, 0.1)):
         region = np.r_[np.ones(300), np.zeros(300)]
-        pools[name] = {"datasets": [], "indices": []}
+        pools[name] = []
         for split, n in (("train", 500), ("val", 100)):
-            where = tmp_path / name / split
-            pools[name]["datasets"].append(
-                write_dataset(where, toy_images(n, two_prong, rng), np.full(n, two_prong))
-            )
             part = region[:n] if split == "train" else region[500:]
-            pools[name]["indices"].append(write_index(tmp_path / name / f"{split}.parquet", part))
-        test[name] = {
-            "dataset": write_dataset(
-                tmp_path / name / "test", toy_images(60, two_prong, rng), np.full(60, two_prong)
-            ),
-            "index": write_index(tmp_path / name / "test.parquet", np.ones(60)),
-        }
-        cutflows[name] = str(tmp_path / name / "cutflow.json")
-        write_json(
-            {"weighted": {"window": {"signal_region": 1.0, "sidebands": ratio}}}, cutflows[name]
+            pools[name].append(
+                write_dataset(
+                    tmp_path / name / split,
+                    toy_images(n, two_prong, rng),
+                    np.full(n, two_prong),
+                    part,
+                    ratio,
+                )
+            )
+        test[name] = write_dataset(
+            tmp_path / name / "test", toy_images(60, two_prong, rng), np.full(60, two_prong)
         )
     config = yaml.safe_load(DARK_SHOWERS_SMOKE.read_text())
     config["training"].update(batch_size=25, max_epochs=max_epochs, learning_rate=1e-3)
@@ -144,7 +145,6 @@ def toy_search(
         job["loop"],
         pools,
         test,
-        cutflows,
         search,
         str(out),
         str(out) + ".json",

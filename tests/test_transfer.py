@@ -21,7 +21,7 @@ from massgen.samples import dark_shower_events, of_study, parse_sample
 from massgen.transfer import HeadOnly, _latents, load_pretrained, meta_train, pretrain
 
 from .conftest import DARK_SHOWERS_SMOKE
-from .test_search import PIXELS, metrics, toy_search, write_dataset, write_index
+from .test_search import PIXELS, metrics, toy_search, write_dataset
 
 BACKGROUND = "qcd_dijet_source"
 
@@ -39,20 +39,18 @@ def prong_images(n: int, gap: int | None, rng: np.random.Generator) -> np.ndarra
     return images
 
 
-def toy_sources(tmp_path: Path) -> dict[str, dict[str, list[str]]]:
+def toy_sources(tmp_path: Path) -> dict[str, list[str]]:
     """Source samples: the background and two two-prong benchmarks, 150 training and 50
     validation events each, every event in the signal region."""
     rng = np.random.default_rng(11)
     samples = {}
     for name, gap in (("hv_a", 6), ("hv_b", 10), (BACKGROUND, None)):
-        samples[name] = {"datasets": [], "indices": []}
-        for split, n in (("train", 150), ("val", 50)):
-            label = np.full(n, gap is not None)
-            where = tmp_path / name / split
-            samples[name]["datasets"].append(write_dataset(where, prong_images(n, gap, rng), label))
-            samples[name]["indices"].append(
-                write_index(tmp_path / name / f"{split}.parquet", np.ones(n))
+        samples[name] = [
+            write_dataset(
+                tmp_path / name / split, prong_images(n, gap, rng), np.full(n, gap is not None)
             )
+            for split, n in (("train", 150), ("val", 50))
+        ]
     return samples
 
 

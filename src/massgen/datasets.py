@@ -5,7 +5,7 @@ A dataset directory holds the arrays of its representation (for point clouds
 ``features.npy`` (n, pixels, pixels)), ``label.npy`` (the class:
 1 = Z', 0 = QCD), the observers ``jet_mass.npy`` and ``jet_pt.npy`` (GeV; (n, 2) for
 a row of two jets, seed 001's events), the event
-weights ``weight.npy``, and
+weights ``weight.npy``, seed 001's ``region.npy`` (1 signal region, 0 sidebands), and
 ``meta.json`` (representation, its inputs, class count, array names). Each (mass, split)
 holds equal numbers of Z' and QCD jets, chosen in the window's index
 (:func:`massgen.selection.window_index`), identically for every representation and
@@ -37,9 +37,17 @@ from massgen.weights import event_weights
 log = logging.getLogger(__name__)
 
 
-def _allocate(directory: Path, n: int, representation: str, settings: dict, meta: dict) -> dict:
+def _allocate(
+    directory: Path,
+    n: int,
+    representation: str,
+    settings: dict,
+    meta: dict,
+    index_columns: tuple[str, ...] = (),
+) -> dict:
     """Memory-mapped .npy arrays of a dataset with ``n`` jets in ``directory``: the
-    representation's and the shared ones (label, observers); and its meta.json."""
+    representation's, the shared ones (label, observers) and the ``index_columns``
+    (small integers per row); and its meta.json."""
     directory.mkdir(parents=True)
     module = representation_module(representation)
     own_meta = module.meta(settings)
@@ -52,6 +60,7 @@ def _allocate(directory: Path, n: int, representation: str, settings: dict, meta
         "jet_pt": (per_row, np.float32),
         "weight": ((n,), np.float32),
     }
+    shapes |= dict.fromkeys(index_columns, ((n,), np.int8))
     record = {
         "representation": representation,
         **own_meta,
@@ -100,6 +109,8 @@ def build(
     settings: dict,
     n_classes: int,
     perturbation: dict | None = None,
+    index_columns: tuple[str, ...] = (),
+    meta: dict | None = None,
 ) -> None:
     """Datasets of the ``balanced`` jets of index files, streamed chunk by chunk into
     memory-mapped arrays.
@@ -109,7 +120,9 @@ def build(
     ``representation`` (with its ``settings``) for each zoom asked. ``n_classes`` is the
     classifier's class count, recorded in meta.json. A ``perturbation`` ({scenario,
     radius}: :func:`massgen.perturbations.perturb_jets`) changes the jets' constituents
-    first and is recorded too. Only one chunk of jets is in memory at a time.
+    first and is recorded too. ``index_columns`` (e.g. seed 001's ``region``) are copied
+    from the index rows into arrays of their own, and ``meta`` into meta.json: a dataset
+    then carries all a job needs. Only one chunk of jets is in memory at a time.
     """
     index = {split: read_parquet(path) for split, path in index_paths.items()}
     index = {split: ix[ix.balanced] for split, ix in index.items()}
@@ -123,7 +136,9 @@ def build(
                 representation,
                 settings,
                 {"n_classes": n_classes, "zoom": zoom == "zoom"}
-                | ({"perturbation": perturbation} if perturbation else {}),
+                | ({"perturbation": perturbation} if perturbation else {})
+                | (meta or {}),
+                index_columns,
             )
             for (zoom, split), tmp in tmp_dirs.items()
         }
@@ -140,6 +155,7 @@ def build(
                     rows_by_chunk,
                     arrays,
                     encode,
+                    index_columns,
                 )
         for array_set in arrays.values():
             for array in array_set.values():
@@ -185,8 +201,10 @@ def _fill_from_chunk(
     rows_by_chunk: dict[str, dict[tuple[str, int], np.ndarray]],
     arrays: dict,
     encode: Callable[..., dict[str, np.ndarray]],
+    index_columns: tuple[str, ...] = (),
 ) -> None:
-    """Preprocess the indexed jets of one selected chunk into their rows of every dataset."""
+    """Preprocess the indexed jets of one selected chunk into their rows of every dataset
+    (with the ``index_columns`` of their index rows)."""
     event_ids = ak.to_numpy(jets.event_id)
     for split, ix in index.items():
         mine = rows_by_chunk[split].get((sample, chunk), np.zeros(0, dtype=np.int64))
@@ -209,6 +227,8 @@ def _fill_from_chunk(
             out["jet_mass"][mine] = ak.to_numpy(picked.jet_mass)
             out["jet_pt"][mine] = ak.to_numpy(picked.jet_pt)
             out["weight"][mine] = event_weights(ix)[mine]
+            for name in index_columns:
+                out[name][mine] = ak.to_numpy(ix[name])[mine]
 
 
 def average_jet_images(directory: str | Path, zoom: str, block: int = 20000) -> dict:

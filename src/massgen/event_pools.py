@@ -6,9 +6,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from massgen.datasets import load_dataset
+from massgen.datasets import load_dataset, load_meta
 from massgen.errors import InputFileError
-from massgen.files import read_parquet
+from massgen.files import read_json
+
+
+def sideband_ratio(cutflow_path: str) -> float:
+    """A sample's sideband-to-signal-region ratio of selected events, weighted (from its
+    cutflow): how many sideband events one signal-region event brings at one luminosity.
+    Recorded in the sample's datasets (meta.json ``sideband_ratio``)."""
+    window = read_json(cutflow_path)["weighted"]["window"]
+    if window["signal_region"] <= 0:
+        raise InputFileError(f"{cutflow_path}: no selected event in the signal region")
+    return window["sidebands"] / window["signal_region"]
+
+
+def regions(dataset: str, data: dict[str, np.ndarray]) -> np.ndarray:
+    """Each event's region (1 signal region, 0 sidebands) of a two-jet dataset."""
+    if "region" not in data:
+        raise InputFileError(f"{dataset}: no region array (not a dijet dataset of seed 001)")
+    return np.asarray(data["region"], np.int8)
 
 
 class Pool:
@@ -16,20 +33,13 @@ class Pool:
     datasets (memory-mapped) and regions (1 signal region, 0 sidebands), numbered from
     ``offset`` on in split order."""
 
-    def __init__(self, datasets: list[str], indices: list[str], offset: int = 0) -> None:
+    def __init__(self, datasets: list[str], offset: int = 0) -> None:
         self.parts = [load_dataset(d) for d in datasets]
-        regions = []
-        for dataset, index_path, part in zip(datasets, indices, self.parts, strict=True):
-            index = read_parquet(index_path)
-            region = np.asarray(index.region[index.balanced], np.int8)
-            if len(region) != len(part["label"]):
-                raise InputFileError(
-                    f"{dataset}: {len(part['label'])} events, its index {len(region)}"
-                )
-            regions.append(region)
-        self.region = np.concatenate(regions)
-        self.starts = np.cumsum([0] + [len(r) for r in regions])
+        region = [regions(d, part) for d, part in zip(datasets, self.parts, strict=True)]
+        self.region = np.concatenate(region)
+        self.starts = np.cumsum([0] + [len(r) for r in region])
         self.offset = offset
+        self.sideband_ratio = load_meta(datasets[0]).get("sideband_ratio")
 
     def __len__(self) -> int:
         return int(self.starts[-1])

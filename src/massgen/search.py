@@ -37,8 +37,8 @@ from massgen.evaluation.significance import (
     discovery_significance_systematic,
     significance_after_cut,
 )
-from massgen.event_pools import Pool, gather
-from massgen.files import atomic_path, file_digest, read_json, read_parquet, write_json
+from massgen.event_pools import Pool, gather, regions
+from massgen.files import atomic_path, file_digest, write_json
 from massgen.models import build_model
 from massgen.training.loop import (
     Batch,
@@ -54,38 +54,35 @@ from massgen.transfer import fine_tune, load_pretrained
 log = logging.getLogger(__name__)
 
 
-def sideband_ratio(cutflow_path: str) -> float:
-    """A sample's sideband-to-signal-region ratio of selected events, weighted (from its
-    cutflow): how many sideband events one signal-region event brings at one luminosity."""
-    window = read_json(cutflow_path)["weighted"]["window"]
-    if window["signal_region"] <= 0:
-        raise InputFileError(f"{cutflow_path}: no selected event in the signal region")
-    return window["sidebands"] / window["signal_region"]
-
-
-def test_set(datasets: dict[str, str], indices: dict[str, str], n: int) -> dict[str, np.ndarray]:
+def test_set(datasets: dict[str, str], n: int) -> dict[str, np.ndarray]:
     """The test set: the first ``n`` signal-region events (in dataset order) of each
-    class's test split, features and true class."""
+    class's test split (``datasets[class]``), features and true class."""
     features, truth = [], []
     for name in ("background", "signal"):
-        index = read_parquet(indices[name])
-        in_region = np.flatnonzero(np.asarray(index.region[index.balanced]) == 1)[:n]
+        data = load_dataset(datasets[name])
+        in_region = np.flatnonzero(regions(datasets[name], data) == 1)[:n]
         if len(in_region) == 0:
             raise InputFileError(
-                f"{indices[name]}: no {name} event of the test split in the signal region "
+                f"{datasets[name]}: no {name} event of the test split in the signal region "
                 "(generate more events)"
             )
-        features.append(np.asarray(load_dataset(datasets[name])["features"][in_region]))
+        features.append(np.asarray(data["features"][in_region]))
         truth.append(np.full(len(in_region), cwola.CLASSES.index(name), np.int8))
     return {"features": np.concatenate(features), "label": np.concatenate(truth)}
+
+
+def luminosity_ratio(pool: Pool, dataset: str) -> float:
+    """A pool's sideband-to-signal-region ratio, as its dataset's meta.json records it."""
+    if pool.sideband_ratio is None:
+        raise InputFileError(f"{dataset}: meta.json has no sideband_ratio")
+    return pool.sideband_ratio
 
 
 def run_experiment(
     model: dict,
     loop: dict,
-    pools: dict[str, dict[str, list[str]]],
-    test: dict[str, dict[str, str]],
-    cutflows: dict[str, str],
+    pools: dict[str, list[str]],
+    test: dict[str, str],
     search: dict,
     out_dir: str,
     metrics_path: str,
@@ -96,9 +93,9 @@ def run_experiment(
     ``history.json`` in ``out_dir`` and the metrics JSON at ``metrics_path``.
     ``pretrained``: the weights a transfer scheme starts from.
 
-    ``pools[class]`` ("background", "signal") holds the train and validation splits'
-    ``datasets`` and ``indices``, ``test[class]`` the test split's ``dataset`` and
-    ``index``, ``cutflows[class]`` each sample's cutflow; ``search`` the job's values
+    ``pools[class]`` ("background", "signal") are the train and validation splits'
+    datasets (their events' regions and the sample's sideband-to-signal-region ratio
+    inside), ``test[class]`` the test split's dataset; ``search`` the job's values
     (:func:`massgen.params.search_job`): signal and pixels (recorded), scheme, injected
     (signal events in the signal region), experiment (the draw's and the training's
     seed), background (its events in the signal region), test_events,
@@ -110,14 +107,14 @@ def run_experiment(
     device = choose_device()
     deterministic(device)
     seed, scheme = int(search["experiment"]), search["scheme"]
-    background = Pool(pools["background"]["datasets"], pools["background"]["indices"])
-    signal = Pool(pools["signal"]["datasets"], pools["signal"]["indices"], len(background))
+    background = Pool(pools["background"])
+    signal = Pool(pools["signal"], len(background))
     by_class = {"background": background, "signal": signal}
     counts = cwola.luminosity_counts(
         search["background"],
         search["injected"],
-        sideband_ratio(cutflows["background"]),
-        sideband_ratio(cutflows["signal"]),
+        luminosity_ratio(background, pools["background"][0]),
+        luminosity_ratio(signal, pools["signal"][0]),
     )
     groups = {
         (name, region_name): pool.rows(cwola.REGIONS.index(region_name))
@@ -142,8 +139,8 @@ def run_experiment(
         len(sets["val"]),
         device,
     )
-    meta = load_meta(pools["background"]["datasets"][0])
-    dirs = [d for name in ("background", "signal") for d in pools[name]["datasets"]]
+    meta = load_meta(pools["background"][0])
+    dirs = [d for name in ("background", "signal") for d in pools[name]]
     fingerprint = {"model": model, "search": search, "data": data_fingerprint(dirs)}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -173,8 +170,7 @@ def run_experiment(
         )
     tagger.eval()
     scored = test_set(
-        {name: test[name]["dataset"] for name in test},
-        {name: test[name]["index"] for name in test},
+        test,
         search["test_events"],
     )
     score = predict(tagger, scored["features"])

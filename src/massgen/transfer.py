@@ -59,18 +59,18 @@ class SourceData:
     source benchmark, their train and validation splits as one :class:`Pool` each,
     numbered one after another."""
 
-    def __init__(self, samples: dict[str, dict[str, list[str]]], background: str) -> None:
+    def __init__(self, samples: dict[str, list[str]], background: str) -> None:
         self.pools: dict[str, Pool] = {}
         offset = 0
         for name in [background, *(s for s in samples if s != background)]:
-            pool = Pool(samples[name]["datasets"], samples[name]["indices"], offset)
+            pool = Pool(samples[name], offset)
             self.pools[name] = pool
             offset += len(pool)
         self.background = background
         self.signals = [name for name in self.pools if name != background]
         self.rows = {name: pool.rows(SIGNAL_REGION) for name, pool in self.pools.items()}
-        self.meta = load_meta(samples[background]["datasets"][0])
-        self.dirs = [d for name in self.pools for d in samples[name]["datasets"]]
+        self.meta = load_meta(samples[background][0])
+        self.dirs = [d for name in self.pools for d in samples[name]]
 
     def choose(self, name: str, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` of sample ``name``'s signal-region events, without replacement."""
@@ -101,7 +101,7 @@ def _split_fifth(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def pretrain(
     model: dict,
     loop: dict,
-    samples: dict[str, dict[str, list[str]]],
+    samples: dict[str, list[str]],
     background: str,
     settings: dict,
     out_path: str,
@@ -109,8 +109,8 @@ def pretrain(
     threads: int = 1,
 ) -> dict:
     """Sec. 4's pretraining: the two-jet CNN on pure background (sample ``background``)
-    against the pure mixture of the other ``samples`` (name -> train and validation
-    ``datasets`` and ``indices``), ``settings`` being config ``dark_showers.pretraining``
+    against the pure mixture of the other ``samples`` (name -> its train and validation
+    datasets), ``settings`` being config ``dark_showers.pretraining``
     (events drawn, learning rate, patience, epochs, seed) and ``loop`` the search's
     training loop (its batch size). Writes the weights and the history."""
     torch.set_num_threads(threads)
@@ -249,7 +249,7 @@ def _base_learning(
 def meta_train(
     model: dict,
     loop: dict,
-    samples: dict[str, dict[str, list[str]]],
+    samples: dict[str, list[str]],
     background: str,
     settings: dict,
     pretrained: str,

@@ -495,7 +495,8 @@ def dijet_representation(wildcards):
 
 def search_inputs(wildcards):
     """A pseudo-experiment's inputs: per class (the background, its signal) the train and
-    validation datasets and index files it draws from, the test split's, the cutflow."""
+    validation datasets it draws from and the test split's (each carries its events'
+    regions and its sample's sideband ratio); a transfer scheme's start."""
     on_grid(wildcards)
     samples = {
         "background": config["dark_showers"]["background"],
@@ -510,13 +511,7 @@ def search_inputs(wildcards):
             paths.DIJET_DATASET.format(split=split, **where)
             for split in cwola.POOL_SPLITS
         ]
-        out[f"{name}_pool_index"] = [
-            paths.DIJET_INDEX.format(split=split, **where)
-            for split in cwola.POOL_SPLITS
-        ]
         out[f"{name}_test"] = paths.DIJET_DATASET.format(split="test", **where)
-        out[f"{name}_test_index"] = paths.DIJET_INDEX.format(split="test", **where)
-        out[f"{name}_cutflow"] = paths.CUTFLOW.format(**where)
     start = {"transfer": paths.PRETRAINED, "meta_transfer": paths.META_TRAINED}
     if wildcards.scheme in start:
         out["pretrained"] = start[wildcards.scheme].format(
@@ -527,16 +522,18 @@ def search_inputs(wildcards):
 
 def source_inputs(wildcards):
     """A source training's inputs: per source sample (massgen.params.source_samples) the
-    train and validation datasets and index files it draws from."""
+    train and validation datasets it draws from."""
     on_grid(wildcards)
-    out = {}
-    for sample in params.source_samples(config, wildcards.signal):
-        where = dict(study=STUDY, sample=sample, pixels=wildcards.pixels)
-        out[sample] = expand(paths.DIJET_DATASET, split=cwola.POOL_SPLITS, **where)
-        out[f"{sample}_index"] = expand(
-            paths.DIJET_INDEX, split=cwola.POOL_SPLITS, **where
+    return {
+        sample: expand(
+            paths.DIJET_DATASET,
+            split=cwola.POOL_SPLITS,
+            study=STUDY,
+            sample=sample,
+            pixels=wildcards.pixels,
         )
-    return out
+        for sample in params.source_samples(config, wildcards.signal)
+    }
 
 
 def source_names(wildcards):

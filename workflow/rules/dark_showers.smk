@@ -58,7 +58,8 @@ rule index_dijets:
 
 rule build_dijet_datasets:
     """The two leading jets' images of one sample's indexed events at one resolution,
-    every split.
+    every split, with each event's region and the sample's sideband-to-signal-region
+    ratio (from its cutflow): all a pseudo-experiment reads.
 
     Wildcards: pixels, sample."""
     input:
@@ -66,6 +67,7 @@ rule build_dijet_datasets:
         index=lambda wc: expand(
             paths.DIJET_INDEX, study=STUDY, sample=wc.sample, split=SPLITS
         ),
+        cutflow=paths.CUTFLOW,
     output:
         **{
             split: directory(paths.DIJET_DATASET.replace("{split}", split))

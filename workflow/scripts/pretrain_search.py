@@ -10,13 +10,7 @@ names = list(snakemake.params.samples)
 pretrain(
     snakemake.params.model,
     snakemake.params.loop,
-    samples={
-        name: {
-            "datasets": list(snakemake.input[name]),
-            "indices": list(snakemake.input[f"{name}_index"]),
-        }
-        for name in names
-    },
+    samples={name: list(snakemake.input[name]) for name in names},
     background=names[-1],
     settings=dict(snakemake.params.settings),
     out_path=snakemake.output.model,

@@ -12,21 +12,8 @@ from massgen.search import run_experiment
 run_experiment(
     snakemake.params.model,
     snakemake.params.loop,
-    pools={
-        name: {
-            "datasets": list(snakemake.input[f"{name}_pool"]),
-            "indices": list(snakemake.input[f"{name}_pool_index"]),
-        }
-        for name in CLASSES
-    },
-    test={
-        name: {
-            "dataset": snakemake.input[f"{name}_test"],
-            "index": snakemake.input[f"{name}_test_index"],
-        }
-        for name in CLASSES
-    },
-    cutflows={name: snakemake.input[f"{name}_cutflow"] for name in CLASSES},
+    pools={name: list(snakemake.input[f"{name}_pool"]) for name in CLASSES},
+    test={name: snakemake.input[f"{name}_test"] for name in CLASSES},
     search=snakemake.params.search,
     out_dir=str(Path(snakemake.output.model).parent),
     metrics_path=snakemake.output.metrics,
