@@ -5,6 +5,7 @@ transfer scheme's pseudo-experiment starts from the source training's weights.""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +17,18 @@ from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.evaluation.search_summary import signal_needed, summarise, tables
 from massgen.files import read_json
+from massgen.models.cnn import with_scale_shift
 from massgen.params import GridCheck, source_samples, training
 from massgen.samples import dark_shower_events, of_study, parse_sample
-from massgen.transfer import HeadOnly, _latents, load_pretrained, meta_train, pretrain
+from massgen.training.loop import Batch
+from massgen.transfer import (
+    HeadOnly,
+    _latents,
+    load_pretrained,
+    meta_gradients,
+    meta_train,
+    pretrain,
+)
 
 from .conftest import DARK_SHOWERS_SMOKE
 from .test_search import PIXELS, metrics, toy_search, write_dataset
@@ -169,13 +179,45 @@ def test_fine_tuning_reads_the_frozen_extractor_once(pretrained):
     tagger.eval()
     images = torch.as_tensor(prong_images(7, 6, np.random.default_rng(1)), dtype=torch.float32)
     mask = torch.ones(7, dtype=torch.bool)
-    from massgen.training.loop import Batch
-
     batch = Batch.from_arrays(
         {"features": images.numpy(), "label": np.ones(7)}, torch.device("cpu")
     )
     latents = _latents(tagger.encoder, batch)
     assert torch.equal(HeadOnly(tagger.head)(latents, mask), tagger(images, mask))
+
+
+def test_the_meta_gradient_is_the_update_loss_gradient_at_theta_prime(pretrained):
+    """Eq. 7, first order: theta's gradient is the update events' mean loss gradient at
+    theta', S's through the extractor; base learning's last gradients left on theta'
+    must not leak in, and the batches must add up to the whole draw's mean."""
+    run, where = pretrained
+    meta = {"jets": 2, "pixels": PIXELS, "n_classes": 2}
+    cpu = torch.device("cpu")
+    tagger = load_pretrained(
+        run["job"]["model"], meta, str(where / "pretrained.pt"), "transfer", cpu
+    )
+    scales = with_scale_shift(tagger)
+    for parameter in tagger.encoder.parameters():
+        parameter.requires_grad_(any(parameter is p for p in scales))
+    tagger.encoder.eval()
+    fast = copy.deepcopy(tagger.head)
+    with torch.no_grad():
+        for parameter in fast.parameters():
+            parameter.add_(0.01)
+            parameter.grad = torch.ones_like(parameter)  # as base learning leaves them
+    rng = np.random.default_rng(3)
+    images = np.concatenate([prong_images(15, None, rng), prong_images(15, 6, rng)]).astype(
+        np.float32
+    )
+    update = Batch.from_arrays({"features": images, "label": np.r_[np.zeros(15), np.ones(15)]}, cpu)
+    meta_gradients(tagger, fast, update, batch_size=8)
+    logits = fast(tagger.encoder(update.features, update.mask))
+    loss = torch.nn.functional.cross_entropy(logits, update.label)
+    wanted = torch.autograd.grad(loss, [*fast.parameters(), *scales])
+    got = [p.grad for p in [*tagger.head.parameters(), *scales]]
+    for direct, ours in zip(wanted, got, strict=True):
+        torch.testing.assert_close(ours, direct, rtol=1e-5, atol=1e-7)
+    assert any(bool(g.abs().sum() > 0) for g in got[-len(scales) :])
 
 
 @pytest.mark.parametrize("scheme", ["transfer", "meta_transfer"])

@@ -246,6 +246,23 @@ def _base_learning(
     return fast.head
 
 
+def meta_gradients(tagger: Tagger, fast: nn.Module, update: Batch, batch_size: int) -> None:
+    """Eq. 7's gradients, first order: the mean cross-entropy of the ``update`` events with
+    the dense layers at theta' (``fast``) and the extractor's current scales and shifts,
+    differentiated with respect to S, S-bar (through the extractor) and theta' (applied
+    to ``tagger``'s dense layers theta). Left in the ``.grad`` of theta, S and S-bar for
+    the meta-learner's step; base learning's last gradients on theta' are cleared first."""
+    for parameter in [*tagger.parameters(), *fast.parameters()]:
+        parameter.grad = None
+    for first in range(0, len(update), batch_size):
+        stop = first + batch_size
+        logits = fast(tagger.encoder(update.features[first:stop], update.mask[first:stop]))
+        loss = functional.cross_entropy(logits, update.label[first:stop], reduction="sum")
+        (loss / len(update)).backward()
+    for slow, quick in zip(tagger.head.parameters(), fast.parameters(), strict=True):
+        slow.grad = quick.grad
+
+
 def meta_train(
     model: dict,
     loop: dict,
@@ -325,19 +342,7 @@ def meta_train(
                 batch_size,
                 generator,
             )
-            # Eq. 7 at theta': the extractor's output now depends on S and S-bar.
-            optimiser.zero_grad()
-            update = steps[1]
-            for first in range(0, len(update), batch_size):
-                stop = first + batch_size
-                latent = tagger.encoder(update.features[first:stop], update.mask[first:stop])
-                logits = fast(latent)
-                loss = functional.cross_entropy(
-                    logits, update.label[first:stop], reduction="sum"
-                ) / len(update)
-                loss.backward()
-            for slow, quick in zip(tagger.head.parameters(), fast.parameters(), strict=True):
-                slow.grad = quick.grad
+            meta_gradients(tagger, fast, steps[1], batch_size)
             optimiser.step()
             with torch.no_grad():
                 total = sum(
