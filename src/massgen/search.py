@@ -148,26 +148,19 @@ def run_experiment(
     if scheme in cwola.SOURCE_SCHEMES:
         tagger = load_pretrained(model, meta, pretrained, scheme, device)
         fingerprint["pretrained"] = file_digest(pretrained)
-        history = fine_tune(
-            tagger,
-            sets["train"],
-            sets["val"],
-            TrainSettings(**loop),
-            seed,
-            checkpoint=out / "checkpoint.pt",
-            fingerprint=fingerprint,
-        )
+        train = fine_tune  # the dense layers alone, on the frozen extractor
     else:
         tagger = build_model(model["target"], meta, **model["hparams"]).to(device)
-        history = fit(
-            tagger,
-            sets["train"],
-            sets["val"],
-            TrainSettings(**loop),
-            seed,
-            checkpoint=out / "checkpoint.pt",
-            fingerprint=fingerprint,
-        )
+        train = fit
+    history = train(
+        tagger,
+        sets["train"],
+        sets["val"],
+        TrainSettings(**loop),
+        seed,
+        checkpoint=out / "checkpoint.pt",
+        fingerprint=fingerprint,
+    )
     tagger.eval()
     scored = test_set(
         test,
