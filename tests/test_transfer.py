@@ -127,19 +127,31 @@ def test_pretraining_separates_the_source_benchmarks_from_the_background(pretrai
         )
 
 
-def test_meta_training_moves_scales_shifts_and_dense_layers_only(pretrained):
+def run_meta_training(pretrained: tuple[dict, Path], name: str) -> dict:
+    """Meta-training of the pretrained toy CNN, written to ``name``.pt and .json."""
     run, where = pretrained
     job = run["job"]
-    history = meta_train(
+    return meta_train(
         job["model"],
         job["loop"],
         run["samples"],
         BACKGROUND,
         META,
         str(where / "pretrained.pt"),
-        str(where / "meta.pt"),
-        str(where / "meta.json"),
+        str(where / f"{name}.pt"),
+        str(where / f"{name}.json"),
     )
+
+
+@pytest.fixture(scope="module")
+def meta_trained(pretrained) -> dict:
+    """The history of the pretrained toy CNN's meta-training (weights: meta.pt)."""
+    return run_meta_training(pretrained, "meta")
+
+
+def test_meta_training_moves_scales_shifts_and_dense_layers_only(pretrained, meta_trained):
+    _, where = pretrained
+    history = meta_trained
     assert history["tasks"] == ["hv_a", "hv_b"]
     assert len(history["episodes"]) <= META["max_episodes"]
     assert set(history["episodes"][0]["tasks"]) == {"hv_a", "hv_b"}
@@ -156,16 +168,7 @@ def test_meta_training_moves_scales_shifts_and_dense_layers_only(pretrained):
     assert any(not torch.equal(after[name], before[name]) for name in before if "head" in name)
     assert any(not torch.all(after[name] == 1.0) for name in moved if name.endswith(".scale"))
     # Same settings, same bytes.
-    meta_train(
-        job["model"],
-        job["loop"],
-        run["samples"],
-        BACKGROUND,
-        META,
-        str(where / "pretrained.pt"),
-        str(where / "again.pt"),
-        str(where / "again.json"),
-    )
+    run_meta_training(pretrained, "again")
     again = torch.load(where / "again.pt", weights_only=True)
     assert all(torch.equal(again[name], after[name]) for name in after)
 
@@ -221,11 +224,11 @@ def test_the_meta_gradient_is_the_update_loss_gradient_at_theta_prime(pretrained
 
 
 @pytest.mark.parametrize("scheme", ["transfer", "meta_transfer"])
-def test_a_transfer_experiment_fine_tunes_the_dense_layers_only(pretrained, tmp_path, scheme):
+def test_a_transfer_experiment_fine_tunes_the_dense_layers_only(
+    pretrained, meta_trained, tmp_path, scheme
+):
     _, where = pretrained
     weights = where / ("pretrained.pt" if scheme == "transfer" else "meta.pt")
-    if not weights.exists():
-        pytest.skip("needs the meta-training test's weights")
     result = toy_search(tmp_path, scheme, 40, max_epochs=3, pretrained=str(weights))
     assert result["scheme"] == scheme
     start = torch.load(weights, weights_only=True)
