@@ -39,7 +39,15 @@ class Pool:
         self.region = np.concatenate(region)
         self.starts = np.cumsum([0] + [len(r) for r in region])
         self.offset = offset
-        self.sideband_ratio = load_meta(datasets[0]).get("sideband_ratio")
+        self.first = datasets[0]
+
+    @property
+    def sideband_ratio(self) -> float:
+        """The sample's sideband-to-signal-region ratio its datasets record."""
+        ratio = load_meta(self.first).get("sideband_ratio")
+        if ratio is None:
+            raise InputFileError(f"{self.first}: meta.json has no sideband_ratio")
+        return ratio
 
     def __len__(self) -> int:
         return int(self.starts[-1])

@@ -71,13 +71,6 @@ def test_set(datasets: dict[str, str], n: int) -> dict[str, np.ndarray]:
     return {"features": np.concatenate(features), "label": np.concatenate(truth)}
 
 
-def luminosity_ratio(pool: Pool, dataset: str) -> float:
-    """A pool's sideband-to-signal-region ratio, as its dataset's meta.json records it."""
-    if pool.sideband_ratio is None:
-        raise InputFileError(f"{dataset}: meta.json has no sideband_ratio")
-    return pool.sideband_ratio
-
-
 def run_experiment(
     model: dict,
     loop: dict,
@@ -113,8 +106,8 @@ def run_experiment(
     counts = cwola.luminosity_counts(
         search["background"],
         search["injected"],
-        luminosity_ratio(background, pools["background"][0]),
-        luminosity_ratio(signal, pools["signal"][0]),
+        background.sideband_ratio,
+        signal.sideband_ratio,
     )
     groups = {
         (name, region_name): pool.rows(cwola.REGIONS.index(region_name))
