@@ -64,6 +64,13 @@ def test_claims_follow_the_table():
     found = by_key(claims(Scores(table(0.95), [], "pfn"), [150, 200, 250, 600]))
     assert found["zoom"].verdict() == "holds"
     assert found["peaks"].verdict() == "holds"
+    away = found["degrades away"]
+    assert away.verdict() == "holds"
+    # 150 GeV or more away: at 200 the rival is the 600-trained baseline, not 150 or 250;
+    # at 600 the nearest allowed, 250.
+    assert [c.b_label for c in away.comparisons] == [
+        f"trained at {s}" for s in (600, 600, 600, 250)
+    ]
     assert found["harder at high mass"].verdict() == "not resolved"  # 0.9 at both
     assert found["L1 on {150, 200}"].verdict() == "holds"
     assert found["L1 on {150, 200, 250}"].verdict() == "not in this study"

@@ -10,6 +10,7 @@ from massgen.config import validate_config
 from massgen.errors import ConfigError
 from massgen.evaluation.curves import curves, read_curves, tabulate
 from massgen.files import write_json
+from massgen.paths import sources_masses
 from massgen.training.run import jets_per_class
 
 MASSES = (150, 300, 600)
@@ -69,21 +70,36 @@ def test_curve_grid_and_its_check():
     check({"model": "pfn", "sources": "150", "zoom": "zoom", "jets": "100", "seed": "0"})
     with pytest.raises(ConfigError, match=r"^pfn/300/n100: no such learning-curve training"):
         check({"model": "pfn", "sources": "300", "zoom": "zoom", "jets": "100", "seed": "0"})
-    with pytest.raises(ConfigError, match=r"learning_curve\.masses\[1\]: 250 is not in masses"):
+    with pytest.raises(ConfigError, match=r"learning_curve\.masses\[1\]: masses \[250\] are not"):
         config(masses=[150, 250])
+
+
+def test_curve_of_a_source_split():
+    """An entry may be a source split: its baseline on N jets per class of the split's
+    aggregated train split (e.g. planing's effective statistics on {150, 600})."""
+    study = config(masses=[150, [600, 150]], jets=list(LADDER))
+    assert ("pfn", "150-600", 100) in params.curve_grid(study)
+    assert ("pfn", "600", 100) not in params.curve_grid(study)
+    params.GridCheck(study)(
+        {"model": "pfn", "sources": "150-600", "zoom": "zoom", "jets": "100", "seed": "0"}
+    )
+    with pytest.raises(ConfigError, match=r"learning_curve\.masses\[0\]: masses \[250\] are not"):
+        config(masses=[[150, 250]])
 
 
 def curve_metrics(tmp_path) -> list[str]:
     """metrics.json of pfn baselines at 150 and 600 on each N of the ladder, 2 seeds, 2 zooms:
     in domain the AUC grows with log N; across domains it falls with the distance."""
     files = []
-    for source in (150, 600):
+    for source in (150, 600, "150-600"):
         for jets in LADDER:
             for zoom in ("nozoom", "zoom"):
                 for seed in range(2):
+                    nearest = {
+                        t: min(abs(t - m) for m in sources_masses(str(source))) for t in MASSES
+                    }
                     aucs = {
-                        str(t): 0.5
-                        + (0.1 * np.log10(jets) + 0.01 * seed) * (1 - abs(t - source) / 600)
+                        str(t): 0.5 + (0.1 * np.log10(jets) + 0.01 * seed) * (1 - nearest[t] / 600)
                         for t in MASSES
                     }
                     path = tmp_path / f"{source}-{jets}-{zoom}-{seed}.json"
@@ -106,7 +122,7 @@ def curve_metrics(tmp_path) -> list[str]:
 def test_tables(tmp_path):
     table, markdown = tmp_path / "curves.csv", tmp_path / "curves.md"
     rows = tabulate(curve_metrics(tmp_path), table, markdown)
-    assert len(rows) == 2 * 2 * 2 * 2 * 3
+    assert len(rows) == 3 * 2 * 2 * 2 * 3
     assert read_curves(table) == rows
     jets, mean, std = curves(rows)[("pfn", "150", "nozoom", 150)]
     assert jets.tolist() == list(LADDER)
@@ -115,4 +131,9 @@ def test_tables(tmp_path):
     text = markdown.read_text()
     assert "| model | trained on | zoom | target | N = 100 | N = 1000 |" in text
     assert "| pfn | 150 | nozoom | 150 | 0.705 ± 0.005 | 0.805 ± 0.005 |" in text
-    assert len(text.splitlines()) == 4 + 2 * 2 * 3
+    # {150, 600} at 300: 150 GeV from the nearest source, 0.5 + (0.1 log10 N + 0.005) * 0.75
+    assert "| pfn | 150-600 | nozoom | 300 | 0.654 ± 0.004 | 0.729 ± 0.004 |" in text
+    assert len(text.splitlines()) == 4 + 3 * 2 * 3
+    # Rows in the order of the trained masses: single masses by mass, a split after its first.
+    trained = [line.split(" | ")[1] for line in text.splitlines()[4:]]
+    assert list(dict.fromkeys(trained)) == ["150", "150-600", "600"]

@@ -18,6 +18,7 @@ import yaml
 
 from massgen import __version__
 from massgen.errors import ConfigError
+from massgen.paths import curve_sources
 from massgen.registry import METHODS, MODELS, load_extensions
 from massgen.samples import class_set_groups, of_study, parse_sample
 
@@ -94,9 +95,10 @@ def validate_config(config: dict, schema_path: Traversable | Path | str = SCHEMA
         if missing:
             raise ConfigError(f"training.source_splits[{i}]: masses {missing} are not in masses")
     _choose_comparison_split(config)
-    for i, mass in enumerate(config["learning_curve"]["masses"]):
-        if mass not in config["masses"]:
-            raise ConfigError(f"learning_curve.masses[{i}]: {mass} is not in masses")
+    for i, sources in enumerate(config["learning_curve"]["masses"]):
+        missing = sorted(set(curve_sources(sources)) - set(config["masses"]))
+        if missing:
+            raise ConfigError(f"learning_curve.masses[{i}]: masses {missing} are not in masses")
     _check_leading_jets(config)
     epochs = [epoch for epoch, _ in config["training"]["learning_rate_schedule"]]
     if epochs != sorted(set(epochs)):

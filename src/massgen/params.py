@@ -12,7 +12,7 @@ from massgen.cwola import SOURCE_SCHEMES
 from massgen.errors import ConfigError
 from massgen.generation.settings import QUIET
 from massgen.grid import CLASSIFIER_KINDS, SPLITS
-from massgen.paths import chunk_events, n_chunks, sample_events, sources_label
+from massgen.paths import chunk_events, curve_sources, n_chunks, sample_events, sources_label
 from massgen.registry import METHODS, MODELS, REPRESENTATIONS
 from massgen.samples import class_set_groups, of_study, parse_sample
 from massgen.seeding import MADGRAPH_SEED_MAX, derive_seed
@@ -271,12 +271,13 @@ def model_grid(config: dict) -> list[tuple[str, str, str]]:
 
 def curve_grid(config: dict) -> list[tuple[str, str, int]]:
     """(model, sources label, jets per class) of every learning-curve training: each model's
-    baseline at each ``learning_curve.masses`` on each ``learning_curve.jets``."""
+    baseline at each ``learning_curve.masses`` entry (a mass or a source split) on each
+    ``learning_curve.jets``."""
     curve = config["learning_curve"]
     return [
-        (model, sources_label([mass]), jets)
+        (model, sources_label(curve_sources(entry)), jets)
         for model in config["training"]["models"]
-        for mass in curve["masses"]
+        for entry in curve["masses"]
         for jets in curve["jets"]
     ]
 

@@ -164,3 +164,8 @@ def sources_label(masses: list[int]) -> str:
 def sources_masses(label: str) -> list[int]:
     """Inverse of :func:`sources_label`."""
     return [int(m) for m in label.split("-")]
+
+
+def curve_sources(entry: int | list[int]) -> list[int]:
+    """The source masses of a ``learning_curve.masses`` entry: one mass, or a split's."""
+    return [entry] if isinstance(entry, int) else sorted(entry)

@@ -217,9 +217,9 @@ def training_runtime(wildcards, input):
 
 
 def curve_datasets(wildcards, split):
-    """Dataset directories of a learning-curve training's mass for one split."""
+    """Dataset directories of a learning-curve training's masses for one split."""
     on_grid(wildcards)
-    return model_datasets(wildcards, [int(wildcards.sources)], split)
+    return model_datasets(wildcards, paths.sources_masses(wildcards.sources), split)
 
 
 def training_priority(wildcards):

@@ -1,7 +1,7 @@
 """Learning curves: AUC of single-mass baselines trained on N jets per class, per target.
 
-Each point is the baseline of one model trained at one mass (``sources``) on ``jets`` jets
-per class, without or with zoom, one seed, evaluated on the test split of every target
+Each point is the baseline of one model trained at one mass or on one source split
+(``sources``, e.g. '150' or '150-600') on ``jets`` jets per class, without or with zoom, one seed, evaluated on the test split of every target
 mass. The CSV holds one row per point and target; the Markdown table the mean +- std over
 seeds, one row per (model, trained mass, zoom, target) and one column per N. In domain
 (target = trained mass) a curve shows how the tagger's own AUC grows with its data; across
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from massgen.files import atomic_path, read_json
+from massgen.paths import sources_masses
 
 COLUMNS = ("model", "sources", "zoom", "jets", "seed", "target", "auc")
 
@@ -59,7 +60,7 @@ def read_curves(path: str | Path) -> list[dict]:
 
 
 def curves(rows: list[dict]) -> dict[tuple[str, str, str, int], tuple[np.ndarray, ...]]:
-    """(jets, mean AUC, std over seeds) per (model, trained mass, zoom, target), jets
+    """(jets, mean AUC, std over seeds) per (model, trained masses, zoom, target), jets
     increasing."""
     pool = defaultdict(lambda: defaultdict(list))
     for r in rows:
@@ -76,7 +77,7 @@ def curves(rows: list[dict]) -> dict[tuple[str, str, str, int], tuple[np.ndarray
 
 
 def markdown(rows: list[dict]) -> str:
-    """Mean +- std over seeds of the AUC: one row per (model, trained mass, zoom, target),
+    """Mean +- std over seeds of the AUC: one row per (model, trained masses, zoom, target),
     one column per number of training jets per class."""
     table = curves(rows)
     ladder = sorted({r["jets"] for r in rows})
@@ -87,7 +88,7 @@ def markdown(rows: list[dict]) -> str:
         "| model | trained on | zoom | target | " + " | ".join(f"N = {n}" for n in ladder) + " |",
         "|---|---|---|---|" + "---|" * len(ladder),
     ]
-    for key in sorted(table, key=lambda k: (k[0], int(k[1]), k[2], k[3])):
+    for key in sorted(table, key=lambda k: (k[0], sources_masses(k[1]), k[2], k[3])):
         jets, mean, std = table[key]
         cells = dict(zip(jets.tolist(), zip(mean, std, strict=True), strict=True))
         values = [f"{cells[n][0]:.3f} ± {cells[n][1]:.3f}" if n in cells else "" for n in ladder]

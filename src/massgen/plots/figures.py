@@ -31,6 +31,7 @@ from massgen.evaluation.curves import curves, read_curves
 from massgen.evaluation.roc import roc_auc, roc_curve
 from massgen.evaluation.summary import band, read_summary
 from massgen.files import atomic_path, read_json
+from massgen.paths import sources_masses
 from massgen.registry import METHODS
 
 ZOOM_TITLES = {"nozoom": "no zoom", "zoom": "zoom"}
@@ -319,13 +320,15 @@ def detector_figure(results: dict[str, dict[str, dict]], sqrt_s: float) -> Figur
 
 
 def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
-    """AUC against training jets per class (log scale): one column per trained mass, one
-    row per model and zoom; a line per learning-curve mass as target, the trained mass's
-    own (in domain) solid, the others (across domains) dashed; mean +- std over seeds.
-    The ticks are the ladder's N; the legend below the panels gives the targets' colours."""
+    """AUC against training jets per class (log scale): one column per trained mass or
+    source split, one row per model and zoom; a line per learning-curve mass as target, the
+    trained masses (in domain) solid, the others (across domains) dashed; mean +- std over
+    seeds. The ticks are the ladder's N; the legend below the panels gives the targets'
+    colours."""
     use_style()
     table = curves(read_curves(table))
-    trained = sorted({int(k[1]) for k in table})
+    trained = sorted({k[1] for k in table}, key=sources_masses)
+    targets = sorted({m for source in trained for m in sources_masses(source)})
     rows = list(dict.fromkeys((k[0], k[2]) for k in sorted(table, key=lambda k: (k[0], k[2]))))
     fig, axes = plt.subplots(
         len(rows),
@@ -335,17 +338,17 @@ def learning_curves(table: str | Path, sqrt_s: float) -> Figure:
         squeeze=False,
         layout="constrained",
     )
-    shades = np.linspace(0, 0.9, len(trained))
-    colours = {m: plt.cm.viridis(x) for m, x in zip(trained, shades, strict=True)}
+    shades = np.linspace(0, 0.9, len(targets))
+    colours = {m: plt.cm.viridis(x) for m, x in zip(targets, shades, strict=True)}
     ladder = sorted({int(n) for jets, _, _ in table.values() for n in jets})
     for (model, zoom), row in zip(rows, axes, strict=True):
         for source, ax in zip(trained, row, strict=True):
             for target, colour in colours.items():
-                key = (model, str(source), zoom, target)
+                key = (model, source, zoom, target)
                 if key not in table:
                     continue
                 jets, mean, std = table[key]
-                style = "-" if target == source else "--"
+                style = "-" if target in sources_masses(source) else "--"
                 ax.plot(jets, mean, color=colour, ls=style, marker="o", label=f"target {target}")
                 ax.fill_between(jets, mean - std, mean + std, color=colour, alpha=0.2)
             ax.set_xscale("log")
