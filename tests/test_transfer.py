@@ -167,6 +167,16 @@ def test_meta_training_moves_scales_shifts_and_dense_layers_only(pretrained, met
             assert torch.equal(after[name], value), name  # batch normalisation
     assert any(not torch.equal(after[name], before[name]) for name in before if "head" in name)
     assert any(not torch.all(after[name] == 1.0) for name in moved if name.endswith(".scale"))
+    # The history says how far the scales and shifts went, as the weights do.
+    assert history["largest_departure"] == {
+        kind: max(
+            float((after[name] - float(kind == "scale")).abs().max())
+            for name in moved
+            if name.endswith(f".{kind}")
+        )
+        for kind in ("scale", "shift")
+    }
+    assert 0 < history["largest_departure"]["scale"] < 1
     # Same settings, same bytes.
     run_meta_training(pretrained, "again")
     again = torch.load(where / "again.pt", weights_only=True)

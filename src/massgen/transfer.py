@@ -263,6 +263,16 @@ def meta_gradients(tagger: Tagger, fast: nn.Module, update: Batch, batch_size: i
         slow.grad = quick.grad
 
 
+def largest_departure(tagger: nn.Module) -> dict[str, float]:
+    """How far meta-training moved the feature extractor: the largest |S - 1| over its
+    scales and |S-bar| over its shifts (0 and 0 when it is the pretrained network)."""
+    named = {k: p.detach() for k, p in tagger.encoder.named_parameters()}
+    return {
+        "scale": max(float((p - 1).abs().max()) for k, p in named.items() if k.endswith(".scale")),
+        "shift": max(float(p.abs().max()) for k, p in named.items() if k.endswith(".shift")),
+    }
+
+
 def meta_train(
     model: dict,
     loop: dict,
@@ -278,7 +288,7 @@ def meta_train(
     the tasks of the source benchmarks (``samples`` and ``background`` as for
     :func:`pretrain`); ``settings`` is config ``dark_showers.meta_training``. Writes the
     weights with the learned scales and shifts, and the history (per episode the loss
-    averaged over tasks and each task's)."""
+    averaged over tasks and each task's; the kept episode's :func:`largest_departure`)."""
     torch.set_num_threads(threads)
     keep_freed_memory()
     device = choose_device()
@@ -372,6 +382,7 @@ def meta_train(
         )
     tagger.load_state_dict(best["state"])
     history["best_episode"], history["best_loss"] = best["episode"], best["loss"]
+    history["largest_departure"] = largest_departure(tagger)
     with atomic_path(Path(out_path)) as tmp:
         torch.save(tagger.state_dict(), tmp)
     write_json(history, history_path)
