@@ -180,7 +180,7 @@ def test_paper_study_dag(tmp_path):
 
 def test_reproduction_study_dag(tmp_path):
     """config/reproduce.yaml: five methods on the three splits and the ten baselines, 3
-    seeds; on an empty results tree every chunk of its events is made (under the
+    seeds, and the {150, 600} baseline's learning curve; on an empty results tree every chunk of its events is made (under the
     learning-curve study's tree, which it reads: tests/test_reruns.py)."""
     config = load_config(REPO / "config" / "reproduce.yaml")
     assert config["events"]["study"] == "curves"
@@ -189,6 +189,9 @@ def test_reproduction_study_dag(tmp_path):
     n_models = trainings(config, config["training"]["methods"])
     assert n_models == (10 + 3 * 5) * 2 * 3
     assert counts["train_tagger"] == counts["evaluate_tagger"] == n_models
+    # The diagnosis's learning curve of the {150, 600} baseline: 2 N x 2 zooms x 3 seeds.
+    assert config["learning_curve"]["masses"] == [[150, 600]]
+    assert counts["train_curve"] == counts["evaluate_curve"] == 2 * 2 * 3
 
 
 def test_anti_qcd_paper_study_dag(tmp_path):
