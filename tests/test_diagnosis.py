@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 import torch
 
-from massgen.evaluation.diagnosis import binned_auc, effective_count, mass_bins, report
+from massgen.evaluation.diagnosis import (
+    binned_auc,
+    effective_count,
+    mass_bins,
+    report,
+    sculpting_by_range,
+)
 from massgen.evaluation.roc import roc_auc
 from massgen.files import write_parquet
 from massgen.models import build_model, head_weights
@@ -155,3 +161,19 @@ def test_report_on_a_constructed_study(tmp_path):
     norms = text.split("## Sum of |w| over the head's weights, nozoom")[1].splitlines()[4]
     baseline, l1 = (float(cell.split(" ± ")[0]) for cell in norms.strip(" |").split(" | ")[1:])
     assert l1 == pytest.approx(baseline / 100, rel=0.02)
+
+
+def test_sculpting_inside_and_outside_the_sources_span(tmp_path):
+    """A model flat on QCD jets within its sources' windows and rising beyond them
+    sculpts outside the span only."""
+    rng = np.random.default_rng(3)
+    jet_mass = np.r_[rng.uniform(112.5, 187.5, 400), rng.uniform(450, 750, 400)]
+    score = np.where(jet_mass < 187.5, 0.3, jet_mass / 1000).astype(np.float32)
+    out = tmp_path / "scores/pfn/planing/150/nozoom/seed0.parquet"
+    out.parent.mkdir(parents=True)
+    columns = {"target_mass": np.repeat([150, 600], 400), "label": np.zeros(800, np.int8)}
+    write_parquet(ak.Array({**columns, "score": score, "jet_mass": jet_mass}), out)
+    table = sculpting_by_range(tmp_path, ["150"], "nozoom", ["planing"], 0.25)
+    inside, outside = table.splitlines()[2:4]
+    assert inside == "| 150 | inside 112.5–187.5 GeV | 0.000 ± 0.000 |"
+    assert float(outside.split(" | ")[2].split(" ± ")[0]) > 0.05

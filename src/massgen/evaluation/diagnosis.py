@@ -11,6 +11,9 @@ what a tagger's separation rests on, read from the study's per-jet scores and da
   bins weigh most, so the class counts as n_eff = (sum w)^2 / sum w^2 jets.
 - **Regularisation at work**: the sum of |w| over the head's weight matrices (what L1
   and MetaReg penalise) of each method's trained models: an active L1 penalty shrinks it.
+- **Sculpting inside and outside the sources' mass range**: Fig. 5's spread
+  (massgen.evaluation.claims.sculpting_spread) of each method's QCD test jets whose mass
+  lies within the source windows' span, and of those beyond it.
 - **Mean output per target window**, on QCD and on Z' test jets: a tagger whose QCD
   output rises with the mass while its Z' output stays flat has standardised the signal
   but not the background (the sculpting of Fig. 5).
@@ -29,6 +32,8 @@ import pyarrow.parquet as pq
 
 from massgen.config import defaults
 from massgen.datasets import load_dataset
+from massgen.evaluation.claims import sculpting_spread
+from massgen.evaluation.metrics import sculpting
 from massgen.evaluation.roc import roc_auc
 from massgen.models import head_weights, load_model
 from massgen.paths import sources_masses
@@ -168,15 +173,48 @@ def head_norms(root: Path, splits: list[str], zoom: str, methods: list[str]) -> 
     return "\n".join(lines) + "\n"
 
 
+def sculpting_by_range(
+    root: Path, splits: list[str], zoom: str, methods: list[str], window_fraction: float
+) -> str:
+    """Markdown: per source split, each method's sculpting spread (mean ± std over seeds)
+    of the QCD test jets inside the span of the source windows (m_Z' -+ ``window_fraction``
+    m_Z', GeV) and of those outside it."""
+    lines = [
+        "| sources | jets | " + " | ".join(methods) + " |",
+        "|---|---|" + "---|" * len(methods),
+    ]
+    for sources in splits:
+        masses = sources_masses(sources)
+        low, high = (1 - window_fraction) * min(masses), (1 + window_fraction) * max(masses)
+        for where in ("inside", "outside"):
+            cells = []
+            for method in methods:
+                spreads = []
+                for r in _seeds(root, method, sources, zoom):
+                    qcd = r["label"] == 0
+                    inside = (r["jet_mass"] >= low) & (r["jet_mass"] < high)
+                    sel = qcd & (inside if where == "inside" else ~inside)
+                    if sel.any():
+                        spreads.append(
+                            sculpting_spread(sculpting(r["jet_mass"][sel], r["score"][sel]))
+                        )
+                cells.append(_cell(spreads) if spreads else "no jets")
+            span = f"{low:g}–{high:g} GeV"
+            lines.append(f"| {sources} | {where} {span} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def report(root: str | Path) -> str:
     """The diagnoses of docs/reproduction.md for the study under ``root`` (its planing
-    with the schema's default bins)."""
+    bins and mass windows the schema's defaults)."""
     root = Path(root)
     masses = sorted(int(p.name) for p in (root / "datasets" / "point_cloud").iterdir())
     splits = sorted(
         (p.name for p in (root / "scores" / "pfn" / "planing").iterdir()), key=sources_masses
     )
     ends = [str(min(masses)), str(max(masses))]
+    methods = sorted(p.name for p in (root / "models" / "pfn").iterdir())
+    fraction = defaults()["cuts"]["window_fraction"]
     parts = ["# Diagnoses", ""]
     for zoom in ("nozoom", "zoom"):
         for source in ends:
@@ -185,10 +223,11 @@ def report(root: str | Path) -> str:
         for split in splits:
             parts += [f"## Separation, {split}, {zoom}", ""]
             parts.append(separation(root, split, zoom, ["baseline", "planing", "l1"], masses))
+        parts += [f"## Sculpting inside and outside the sources' mass span, {zoom}", ""]
+        parts.append(sculpting_by_range(root, splits, zoom, methods, fraction))
         singles = dict.fromkeys([ends[0], str(masses[(len(masses) - 1) // 2]), ends[1]])
         parts += [f"## Mean output per target window, single-mass baselines, {zoom}", ""]
         parts.append(window_means(root, list(singles), zoom, masses))
-    methods = sorted(p.name for p in (root / "models" / "pfn").iterdir())
     parts += ["## Sum of |w| over the head's weights, nozoom", ""]
     parts.append(head_norms(root, splits, "nozoom", methods))
     parts += ["## Planing's effective training jets", ""]
