@@ -27,18 +27,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import awkward as ak
 import numpy as np
-import pyarrow.parquet as pq
 
 from massgen.config import defaults
 from massgen.datasets import load_dataset
+from massgen.errors import InputFileError
 from massgen.evaluation.claims import sculpting_spread
 from massgen.evaluation.metrics import sculpting
 from massgen.evaluation.roc import roc_auc
+from massgen.files import read_parquet
 from massgen.models import head_weights, load_model
 from massgen.paths import sources_masses
 from massgen.training.methods.planing import planing_weights
 
+MODEL = "pfn"  # the founding paper's tagger
 MULTIPLICITY_BIN = 4  # constituents per bin
 MASS_QUANTILES = 5  # jet-mass bins per target window
 
@@ -69,10 +72,13 @@ def effective_count(weights: np.ndarray) -> float:
 
 
 def _seeds(root: Path, method: str, sources: str, zoom: str) -> list[dict[str, np.ndarray]]:
-    files = sorted((root / "scores" / "pfn" / method / sources / zoom).glob("seed*.parquet"))
+    """Each seed's per-jet test scores of the PFN trained with ``method`` on ``sources``."""
+    where = root / "scores" / MODEL / method / sources / zoom
+    files = sorted(where.glob("seed*.parquet"))
     if not files:
-        raise FileNotFoundError(f"{root}/scores/pfn/{method}/{sources}/{zoom}: no scores")
-    return [{k: np.asarray(v) for k, v in pq.read_table(f).to_pydict().items()} for f in files]
+        raise InputFileError(f"{where}: no per-jet scores (seed*.parquet)")
+    scores = [read_parquet(f) for f in files]
+    return [{k: ak.to_numpy(a[k]) for k in a.fields} for a in scores]
 
 
 def _dataset(root: Path, mass: int, zoom: str, split: str) -> dict:
@@ -163,7 +169,7 @@ def head_norms(root: Path, splits: list[str], zoom: str, methods: list[str]) -> 
     for sources in splits:
         cells = []
         for method in methods:
-            seeds = sorted((root / "models" / "pfn" / method / sources / zoom).glob("seed*"))
+            seeds = sorted((root / "models" / MODEL / method / sources / zoom).glob("seed*"))
             norms = [
                 sum(float(w.detach().abs().sum()) for w in head_weights(load_model(d)).values())
                 for d in seeds
@@ -210,10 +216,10 @@ def report(root: str | Path) -> str:
     root = Path(root)
     masses = sorted(int(p.name) for p in (root / "datasets" / "point_cloud").iterdir())
     splits = sorted(
-        (p.name for p in (root / "scores" / "pfn" / "planing").iterdir()), key=sources_masses
+        (p.name for p in (root / "scores" / MODEL / "planing").iterdir()), key=sources_masses
     )
     ends = [str(min(masses)), str(max(masses))]
-    methods = sorted(p.name for p in (root / "models" / "pfn").iterdir())
+    methods = sorted(p.name for p in (root / "models" / MODEL).iterdir())
     fraction = defaults()["cuts"]["window_fraction"]
     parts = ["# Diagnoses", ""]
     for zoom in ("nozoom", "zoom"):
