@@ -25,6 +25,7 @@ Run on a finished study: ``python -m massgen.evaluation.diagnosis results/<study
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 import awkward as ak
@@ -85,6 +86,18 @@ def _dataset(root: Path, mass: int, zoom: str, split: str) -> dict:
     return load_dataset(str(root / "datasets" / "point_cloud" / str(mass) / zoom / split))
 
 
+@cache
+def _test_jets(root: Path, mass: int, zoom: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Label, jet mass (GeV) and constituent multiplicity of a window's test jets, read
+    once for all the tables that need them."""
+    test = _dataset(root, mass, zoom, "test")
+    return (
+        np.asarray(test["label"]),
+        np.asarray(test["jet_mass"]),
+        np.asarray(test["mask"]).sum(axis=1),
+    )
+
+
 def _cell(values: list[float]) -> str:
     return f"{np.mean(values):.3f} ± {np.std(values):.3f}"
 
@@ -98,9 +111,7 @@ def separation(root: Path, sources: str, zoom: str, methods: list[str], masses: 
         head += [f"{method}", f"{method} at fixed m_J", f"{method} at fixed multiplicity"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for mass in masses:
-        test = _dataset(root, mass, zoom, "test")
-        label, jet_mass = np.asarray(test["label"]), np.asarray(test["jet_mass"])
-        multiplicity = np.asarray(test["mask"]).sum(axis=1)
+        label, jet_mass, multiplicity = _test_jets(root, mass, zoom)
         by_mass, by_count = mass_bins(jet_mass), multiplicity // MULTIPLICITY_BIN
         row = [
             str(mass),
